@@ -1,0 +1,44 @@
+# One image for web (gunicorn), worker and beat (celery); docker-compose.yml picks the command.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    STATIC_ROOT=/app/staticfiles \
+    MEDIA_ROOT=/app/media
+
+# Pango, HarfBuzz and a font are what WeasyPrint renders the PDFs with; gettext is for compilemessages.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+        libpango-1.0-0 \
+        libpangoft2-1.0-0 \
+        libharfbuzz0b \
+        libharfbuzz-subset0 \
+        fonts-dejavu-core \
+        gettext \
+    && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+
+COPY requirements.txt .
+RUN pip install -r requirements.txt
+
+COPY . .
+
+# Production settings refuse to load without a secret key and allowed hosts; these throwaway
+# values exist only for this build step and are not kept in the image.
+RUN export DJANGO_DEBUG=0 DJANGO_SECRET_KEY=build-only-not-a-secret DJANGO_ALLOWED_HOSTS=localhost \
+    && python manage.py compilemessages \
+    && python manage.py collectstatic --noinput
+
+# /app/media is created here, owned by the app user, so that the named volume mounted on it
+# starts with that owner and uploads can be written.
+RUN useradd --create-home --uid 1000 app \
+    && mkdir -p /app/media \
+    && chown app:app /app/media
+USER app
+
+EXPOSE 8000
+
+CMD ["gunicorn", "disnaker.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -1,0 +1,75 @@
+"""Demo data for ``manage.py seed_demo``: staff users for each role and a handful of people.
+
+Every app may ship a ``demo.py`` with ``seed(*, log)``; the command runs them in app order.
+Each seeder is idempotent (get-or-create on natural keys), so ``make run`` can call it every time.
+"""
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from .models import EducationLevel, Kelurahan, Person
+from .roles import ADMIN, HEAD_OF_OFFICE, LPK_SUPERVISOR, PLACEMENT_OFFICER, TRAINING_OFFICER, roles_sync
+
+DEMO_PASSWORD = "disnaker-demo"
+
+STAFF = [
+    # username, full name, role (None = superuser)
+    ("admin", "Administrator Sistem", None),
+    ("kepala", "Hj. Siti Rohmah", HEAD_OF_OFFICE),
+    ("staf", "Rudi Hartono", ADMIN),
+    ("pelatihan", "Dewi Lestari", TRAINING_OFFICER),
+    ("penempatan", "Agus Salim", PLACEMENT_OFFICER),
+    ("pembina", "Nurul Hidayah", LPK_SUPERVISOR),
+]
+
+# name, sex, birth date, kelurahan name, education code, disability
+PEOPLE = [
+    ("Ahmad Fauzi", "L", datetime.date(1998, 3, 14), "Cibeber", "smk", ""),
+    ("Siti Aminah", "P", datetime.date(2001, 7, 2), "Kedaleman", "sma", ""),
+    ("Budi Santoso", "L", datetime.date(1995, 11, 23), "Ciwedus", "d3", ""),
+    ("Rina Marlina", "P", datetime.date(2003, 1, 9), "Suralaya", "smk", ""),
+    ("Joko Prasetyo", "L", datetime.date(1990, 5, 30), "Kubangsari", "smp", "netra"),
+    ("Yuliani", "P", datetime.date(2005, 12, 17), "Bagendung", "sma", ""),
+]
+
+
+def demo_nik(index: int, sex: str, birth_date: datetime.date) -> str:
+    day = birth_date.day + (40 if sex == "P" else 0)
+    return f"367201{day:02d}{birth_date:%m%y}{index + 1:04d}"
+
+
+def seed(*, log) -> None:
+    roles_sync()
+    User = get_user_model()
+    for username, full_name, role in STAFF:
+        first, _, last = full_name.rpartition(" ")
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={"first_name": first or full_name, "last_name": last if first else "", "is_staff": True},
+        )
+        if created:
+            user.is_superuser = role is None
+            user.email = f"{username}@disnaker.example"
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        if role:
+            user.groups.add(Group.objects.get(name=role))
+        log(f"  staf   {username:<12} / {DEMO_PASSWORD:<14} {role or 'Superuser'}")
+    education = {e.code: e for e in EducationLevel.objects.all()}
+    for index, (name, sex, birth, kelurahan, edu, disability) in enumerate(PEOPLE):
+        Person.objects.get_or_create(
+            nik=demo_nik(index, sex, birth),
+            defaults={
+                "name": name,
+                "sex": sex,
+                "birth_date": birth,
+                "birth_place": "Cilegon",
+                "address": f"Jl. Contoh No. {index + 1}",
+                "kelurahan": Kelurahan.objects.filter(name=kelurahan).first(),
+                "education": education.get(edu),
+                "disability": disability,
+                "phone": f"08127700{index:04d}",
+            },
+        )

@@ -1,0 +1,27 @@
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.apps import apps
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+DEMO_APPS = ("disnaker", "training", "lpk_registry", "placement")
+
+
+class Command(BaseCommand):
+    help = "Creates demo users and data (idempotent) and prints the demo logins."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true", help="Seed even when DEBUG is off.")
+
+    def handle(self, *args, force, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError("Demo data with known passwords: run with DJANGO_DEBUG=1 or --force.")
+        self.stdout.write("Demo logins (username / password):")
+        with transaction.atomic():
+            for label in DEMO_APPS:
+                module = f"{apps.get_app_config(label).name}.demo"
+                if find_spec(module):
+                    import_module(module).seed(log=self.stdout.write)
+        self.stdout.write(self.style.SUCCESS("Demo data ready."))

@@ -1,0 +1,233 @@
+"""The shared core every part stands on: regions, master data, people and their certificates."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .fields import NikField
+from .nik import FEMALE, MALE, check_person_matches_nik, mask_nik, normalize_nik
+
+
+class Kecamatan(models.Model):
+    code = models.CharField(_("code"), max_length=8, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("district (kecamatan)")
+        verbose_name_plural = _("districts (kecamatan)")
+
+    def __str__(self):
+        return self.name
+
+
+class Kelurahan(models.Model):
+    kecamatan = models.ForeignKey(Kecamatan, on_delete=models.PROTECT, related_name="kelurahan_set")
+    code = models.CharField(_("code"), max_length=13, unique=True)
+    code_verified = models.BooleanField(
+        _("code verified"),
+        default=False,
+        help_text=_("Off when the code was derived in file order rather than found in an official table."),
+    )
+    name = models.CharField(_("name"), max_length=100)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kecamatan__code", "code"]
+        verbose_name = _("village (kelurahan)")
+        verbose_name_plural = _("villages (kelurahan)")
+        constraints = [
+            models.UniqueConstraint(fields=["kecamatan", "name"], name="kelurahan_unique_name_per_kecamatan"),
+        ]
+
+    def __str__(self):
+        return f"{self.name}, {self.kecamatan.name}"
+
+
+class EducationLevel(models.Model):
+    code = models.CharField(_("code"), max_length=10, unique=True)
+    label = models.CharField(_("label"), max_length=60)
+    ak1_group = models.CharField(_("group on the AK/1 card"), max_length=10, blank=True)
+    rank = models.PositiveSmallIntegerField(_("rank"), help_text=_("Higher is more education."))
+
+    class Meta:
+        ordering = ["rank"]
+        verbose_name = _("education level")
+        verbose_name_plural = _("education levels")
+        constraints = [models.UniqueConstraint(fields=["rank"], name="education_level_unique_rank")]
+
+    def __str__(self):
+        return self.label
+
+
+class KbliSection(models.Model):
+    section = models.CharField(_("section"), max_length=1, unique=True)
+    divisions = models.CharField(_("divisions"), max_length=10)
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        ordering = ["section"]
+        verbose_name = _("KBLI section")
+        verbose_name_plural = _("KBLI sections")
+
+    def __str__(self):
+        return f"{self.section} — {self.name}"
+
+
+class KbjiMajorGroup(models.Model):
+    code = models.CharField(_("code"), max_length=1, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("KBJI major group")
+        verbose_name_plural = _("KBJI major groups")
+
+    def __str__(self):
+        return f"{self.code} — {self.name}"
+
+
+class Sex(models.TextChoices):
+    MALE = MALE, _("Male")
+    FEMALE = FEMALE, _("Female")
+
+
+class Disability(models.TextChoices):
+    NONE = "", _("None")
+    PHYSICAL = "fisik", _("Physical")
+    VISUAL = "netra", _("Visual (blind / low vision)")
+    HEARING = "rungu", _("Hearing")
+    SPEECH = "wicara", _("Speech")
+    INTELLECTUAL = "intelektual", _("Intellectual")
+    MENTAL = "mental", _("Mental / psychosocial")
+    MULTIPLE = "ganda", _("Multiple")
+
+
+class PersonQuerySet(models.QuerySet):
+    def by_nik(self, nik: str):
+        return self.filter(nik=normalize_nik(nik))
+
+
+class Person(models.Model):
+    """One record per NIK, shared by training, AK/1, LPK graduates and placements."""
+
+    nik = NikField(
+        _("NIK"),
+        unique=True,
+        error_messages={"unique": _("A person with this NIK is already registered.")},
+    )
+    name = models.CharField(_("full name"), max_length=150)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    birth_place = models.CharField(_("place of birth"), max_length=100, blank=True)
+    birth_date = models.DateField(_("date of birth"))
+    address = models.TextField(_("address"), blank=True)
+    kelurahan = models.ForeignKey(
+        Kelurahan,
+        verbose_name=_("kelurahan of domicile"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="people",
+        help_text=_("Leave empty when the person lives outside the city."),
+    )
+    education = models.ForeignKey(
+        EducationLevel, verbose_name=_("last education"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    disability = models.CharField(_("disability"), max_length=20, choices=Disability.choices, blank=True)
+    disability_notes = models.CharField(_("disability notes"), max_length=255, blank=True)
+    phone = models.CharField(
+        _("phone"),
+        max_length=20,
+        blank=True,
+        validators=[RegexValidator(r"^\+?[0-9 \-]{8,20}$", _("Enter a phone number of 8 to 20 digits."))],
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="person",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        permissions = [("reveal_person_nik", _("Can see full NIK and personal details"))]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(nik__regex=r"^[0-9]{16}$"), name="person_nik_16_digits"),
+            models.CheckConstraint(condition=models.Q(sex__in=[MALE, FEMALE]), name="person_sex_valid"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        errors = check_person_matches_nik(nik=self.nik, sex=self.sex, birth_date=self.birth_date)
+        errors.pop("nik", None)  # the field validator already reports a malformed NIK
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def nik_masked(self) -> str:
+        return mask_nik(self.nik)
+
+    @property
+    def is_local_resident(self) -> bool:
+        """Domicile in the city comes from the address (kelurahan), not from the NIK prefix."""
+        return self.kelurahan_id is not None
+
+    def age_on(self, day: datetime.date) -> int:
+        born = self.birth_date
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+class Certification(models.Model):
+    """A competency certificate (e.g. BNSP through an LSP) held by a person."""
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="certifications"
+    )
+    scheme = models.CharField(_("scheme / skill"), max_length=200)
+    number = models.CharField(_("certificate number"), max_length=100)
+    issuer = models.CharField(_("issuer (LSP)"), max_length=200, blank=True)
+    issued_on = models.DateField(_("issued on"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-issued_on"]
+        verbose_name = _("competency certificate")
+        verbose_name_plural = _("competency certificates")
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "number"], name="certification_unique_number_per_issuer"),
+            models.CheckConstraint(
+                condition=models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=models.F("issued_on")),
+                name="certification_valid_after_issue",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.scheme} ({self.number})"
+
+    def is_valid_on(self, day: datetime.date | None = None) -> bool:
+        day = day or timezone.localdate()
+        return self.valid_until is None or self.valid_until >= day

@@ -1,0 +1,165 @@
+"""Fixtures every test may need: services (required in CI), people and staff of each role."""
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group
+
+from disnaker.roles import ROLES, roles_sync
+
+from .factories import PersonFactory, UserFactory
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+def require(available: bool, what: str) -> None:
+    """Skips a test whose service is missing, except in CI where that is a failure."""
+    if available:
+        return
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{what} is not available, and REQUIRE_SERVICES=1 makes that a failure")
+    pytest.skip(f"{what} is not available")
+
+
+@pytest.fixture
+def postgres(db):
+    from django.db import connection
+
+    require(connection.vendor == "postgresql", "PostgreSQL (set DATABASE_URL)")
+    return connection
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    url = settings.REDIS_URL
+    available = False
+    if url:
+        import redis
+
+        try:
+            available = redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+        except redis.RedisError:
+            available = False
+    require(available, "Redis (set REDIS_URL)")
+    return url
+
+
+@pytest.fixture(scope="session")
+def chromium_path():
+    path = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
+    require(bool(path), "Chromium (apt-get install chromium)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def pdftotext():
+    path = shutil.which("pdftotext")
+    require(bool(path), "pdftotext (apt-get install poppler-utils)")
+
+    def extract(pdf_bytes: bytes) -> str:
+        return subprocess.run(
+            [path, "-layout", "-", "-"], input=pdf_bytes, capture_output=True, check=True
+        ).stdout.decode()
+
+    return extract
+
+
+def _database_url(settings_dict: dict) -> str:
+    if settings_dict["ENGINE"].endswith("postgresql"):
+        user = settings_dict.get("USER") or "postgres"
+        password = f":{settings_dict['PASSWORD']}" if settings_dict.get("PASSWORD") else ""
+        host = settings_dict.get("HOST") or "127.0.0.1"
+        port = settings_dict.get("PORT") or 5432
+        return f"postgres://{user}{password}@{host}:{port}/{settings_dict['NAME']}"
+    return f"sqlite:///{settings_dict['NAME']}"
+
+
+WORKER_COMMAND = [
+    sys.executable, "-m", "celery", "-A", "disnaker", "worker", "--pool=solo", "--loglevel=INFO",
+    "--without-heartbeat", "--without-gossip", "--without-mingle",
+]  # fmt: skip
+
+
+def start_worker(*, redis_url: str, log_path: Path, name: str) -> subprocess.Popen:
+    """Starts a Celery worker process on the test database; returns once it answers a ping."""
+    from django.db import connection
+
+    from disnaker.celery import app
+
+    env = os.environ | {
+        "DJANGO_DEBUG": "1",
+        "REDIS_URL": redis_url,
+        "DATABASE_URL": _database_url(connection.settings_dict),
+    }
+    with open(log_path, "ab") as log:
+        proc = subprocess.Popen(
+            [*WORKER_COMMAND, "-n", f"{name}@%h"], cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"the Celery worker exited with code {proc.returncode}; see {log_path}")
+        if app.control.ping(destination=[f"{name}@{os.uname().nodename}"], timeout=0.5):
+            return proc
+    proc.kill()
+    pytest.fail(f"the Celery worker did not answer a ping within 60 s; see {log_path}")
+
+
+def stop_worker(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+@pytest.fixture(scope="session")
+def celery_worker(redis_url, django_db_setup, django_db_blocker, tmp_path_factory):
+    """A real Celery worker process on Redis, using the test database.
+
+    Tests that hand rows to it must commit them: mark them ``django_db(transaction=True)``.
+    """
+    from disnaker.celery import app
+
+    app.control.purge()
+    proc = start_worker(
+        redis_url=redis_url, log_path=tmp_path_factory.mktemp("celery") / "worker.log", name=f"test-{os.getpid()}"
+    )
+    yield proc
+    stop_worker(proc)
+
+
+@pytest.fixture
+def person(db):
+    return PersonFactory()
+
+
+@pytest.fixture
+def roles(db):
+    roles_sync()
+    return {name: Group.objects.get(name=name) for name in ROLES}
+
+
+@pytest.fixture
+def staff_user(roles):
+    """Returns a factory: ``staff_user("Petugas Pelatihan")`` is a staff member of that role."""
+
+    def make(role: str):
+        user = UserFactory(is_staff=True)
+        user.groups.add(roles[role])
+        return user
+
+    return make
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(is_staff=True, is_superuser=True)

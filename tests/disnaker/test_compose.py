@@ -1,0 +1,213 @@
+"""docker-compose.yml, Dockerfile and .env.example agree with the project they deploy.
+
+Docker itself is not needed: every command the containers run is checked against the code it
+names (WSGI application, Celery app, beat scheduler, management commands, /healthz).
+"""
+
+import importlib
+import json
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+from celery import Celery
+from celery.app.utils import find_app
+from celery.beat import Scheduler
+from django.core.management import get_commands
+from django.urls import resolve
+from kombu.utils.imports import symbol_by_name
+
+from disnaker import views
+
+ROOT = Path(__file__).resolve().parents[2]
+COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+SERVICES = COMPOSE["services"]
+APP_SERVICES = ["migrate", "web", "worker", "beat"]
+
+
+def _dockerfile_cmd() -> list[str]:
+    text = (ROOT / "Dockerfile").read_text()
+    match = re.search(r"^CMD (\[.*\])\s*$", text, re.MULTILINE)
+    assert match, "the Dockerfile has no CMD in exec (JSON) form"
+    return json.loads(match.group(1))
+
+
+# Every command an app container can run: the compose commands and the image's default CMD.
+COMMANDS = {name: SERVICES[name]["command"] for name in APP_SERVICES} | {"Dockerfile CMD": _dockerfile_cmd()}
+
+
+def _argvs(command) -> list[list[str]]:
+    """The programs a command runs, opening `sh -c "a && b"` into its parts."""
+    argv = shlex.split(command) if isinstance(command, str) else list(command)
+    if argv[:2] in (["sh", "-c"], ["bash", "-c"]):
+        return [shlex.split(part) for part in argv[2].split("&&")]
+    return [argv]
+
+
+def _option(argv: list[str], name: str) -> str:
+    for i, arg in enumerate(argv):
+        if arg == name:
+            return argv[i + 1]
+        if arg.startswith(name + "="):
+            return arg.split("=", 1)[1]
+    raise AssertionError(f"{name} missing from {argv}")
+
+
+def _all_argvs(program: str) -> list[tuple[str, list[str]]]:
+    found = [(name, argv) for name, command in COMMANDS.items() for argv in _argvs(command) if argv[0] == program]
+    assert found, f"no command runs {program}"
+    return found
+
+
+def _documented() -> set[str]:
+    """Variables named in .env.example, set (NAME=...) or shown with their default (# NAME=...)."""
+    text = (ROOT / ".env.example").read_text()
+    return set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]*)=", text, re.MULTILINE))
+
+
+def _read_by_settings() -> set[str]:
+    text = (ROOT / "disnaker" / "settings.py").read_text()
+    names = set(re.findall(r"\benv(?:\.\w+)?\(\s*[\"']([A-Z][A-Z0-9_]*)[\"']", text))
+    names |= set(re.findall(r"\b_required\(\s*[\"']([A-Z][A-Z0-9_]*)[\"']", text))
+    # Guard against the patterns silently matching nothing after a rewrite of settings.py.
+    assert {"DJANGO_SECRET_KEY", "DATABASE_URL", "CITY_NAME"} <= names
+    return names
+
+
+def _healthcheck_code() -> str:
+    test = SERVICES["web"]["healthcheck"]["test"]
+    assert test[:3] == ["CMD", "python", "-c"], "the web healthcheck is not `python -c ...`"
+    return test[3]
+
+
+def test_compose_file_parses():
+    assert isinstance(COMPOSE, dict)
+    assert isinstance(SERVICES, dict)
+
+
+def test_services_are_exactly_the_deployment():
+    assert set(SERVICES) == {"db", "redis", "migrate", "web", "worker", "beat"}
+
+
+def test_app_services_share_one_image_and_build():
+    images = {SERVICES[name]["image"] for name in APP_SERVICES}
+    builds = {json.dumps(SERVICES[name]["build"], sort_keys=True) for name in APP_SERVICES}
+    assert len(images) == 1, images
+    assert len(builds) == 1, builds
+    build = SERVICES["web"]["build"]
+    context = build if isinstance(build, str) else build.get("context", ".")
+    dockerfile = "Dockerfile" if isinstance(build, str) else build.get("dockerfile", "Dockerfile")
+    assert (ROOT / context / dockerfile).is_file()
+    assert (ROOT / context / "manage.py").is_file()
+    for name in APP_SERVICES:
+        assert SERVICES[name]["env_file"] in (".env", [".env"]), name
+
+
+def test_migrate_runs_once_before_the_others():
+    assert SERVICES["migrate"]["restart"] == "no"
+    assert SERVICES["migrate"]["depends_on"]["db"]["condition"] == "service_healthy"
+    for name in ["web", "worker", "beat"]:
+        depends_on = SERVICES[name]["depends_on"]
+        assert depends_on["migrate"]["condition"] == "service_completed_successfully", name
+        assert depends_on["redis"]["condition"] == "service_healthy", name
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_every_program_is_installed(name):
+    bin_dir = Path(sys.executable).parent
+    requirements = (ROOT / "requirements.txt").read_text().lower()
+    for argv in _argvs(COMMANDS[name]):
+        assert shutil.which(argv[0], path=str(bin_dir)), f"{argv[0]} is not installed"
+        if argv[0] != "python":
+            assert re.search(rf"^{argv[0]}\b", requirements, re.MULTILINE), f"{argv[0]} not in requirements.txt"
+
+
+@pytest.mark.parametrize("name", ["web", "Dockerfile CMD"])
+def test_gunicorn_serves_the_project_wsgi_application(name):
+    (argv,) = _argvs(COMMANDS[name])
+    assert argv[0] == "gunicorn"
+    module, _, attribute = argv[1].partition(":")
+    application = getattr(importlib.import_module(module), attribute)
+    assert application is importlib.import_module("disnaker.wsgi").application
+    assert _option(argv, "--bind") == "0.0.0.0:8000"
+    assert re.search(r"^EXPOSE 8000$", (ROOT / "Dockerfile").read_text(), re.MULTILINE)
+
+
+def test_celery_app_resolves_to_the_project_app():
+    from disnaker.celery import app
+
+    for name, argv in _all_argvs("celery"):
+        found = find_app(_option(argv, "-A"))
+        assert isinstance(found, Celery), name
+        assert found is app, name
+
+
+def test_worker_and_beat_run_what_their_names_say():
+    assert _argvs(COMMANDS["worker"])[0][3] == "worker"
+    assert _argvs(COMMANDS["beat"])[0][3] == "beat"
+
+
+def test_beat_scheduler_imports():
+    (argv,) = _argvs(COMMANDS["beat"])
+    scheduler = symbol_by_name(_option(argv, "--scheduler"))
+    assert issubclass(scheduler, Scheduler)
+
+
+def test_every_management_command_exists():
+    commands = get_commands()
+    named = [argv[2] for _, argv in _all_argvs("python") if argv[1] == "manage.py"]
+    assert {"migrate", "setup_roles"} <= set(named)
+    for command in named:
+        assert command in commands, f"manage.py {command} is not a management command"
+
+
+def test_web_healthcheck_hits_healthz():
+    urls = re.findall(r"http://[^\"'\s]+", _healthcheck_code())
+    assert len(urls) == 1, urls
+    url = urlsplit(urls[0])
+    assert url.path == "/healthz"
+    assert url.port == 8000
+    assert resolve(url.path).func is views.healthz
+
+
+@pytest.mark.django_db(transaction=True)
+def test_web_healthcheck_passes_against_a_running_server(live_server):
+    code = _healthcheck_code().replace("http://127.0.0.1:8000", live_server.url)
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={"DJANGO_ALLOWED_HOSTS": "localhost,example.org"},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_variables_used_in_compose_are_documented():
+    text = (ROOT / "docker-compose.yml").read_text()
+    used = set(re.findall(r"(?<!\$)\$\{([A-Z][A-Z0-9_]*)", text))
+    assert "POSTGRES_PASSWORD" in used
+    assert used <= _documented(), used - _documented()
+
+
+def test_variables_read_by_settings_are_documented():
+    missing = _read_by_settings() - _documented()
+    assert not missing, f"not in .env.example: {sorted(missing)}"
+
+
+def test_compose_sets_only_variables_the_settings_read():
+    for name in APP_SERVICES:
+        unknown = set(SERVICES[name]["environment"]) - _read_by_settings()
+        assert not unknown, f"{name} sets {sorted(unknown)}, which settings.py never reads"
+
+
+def test_every_documented_variable_is_used():
+    known = _read_by_settings() | {"POSTGRES_PASSWORD"}
+    unknown = _documented() - known
+    assert not unknown, f".env.example documents {sorted(unknown)}, which nothing reads"
