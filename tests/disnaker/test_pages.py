@@ -42,3 +42,9 @@ def test_healthz_answers_ok(client):
 
 def test_home_refuses_post(client):
     assert client.post("/").status_code == 405
+
+
+def test_an_english_browser_still_gets_indonesian_until_the_visitor_switches(client):
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="id"' in html
+    assert "Layanan kami" in html
