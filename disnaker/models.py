@@ -231,3 +231,52 @@ class Certification(models.Model):
     def is_valid_on(self, day: datetime.date | None = None) -> bool:
         day = day or timezone.localdate()
         return self.valid_until is None or self.valid_until >= day
+
+
+class NikClaim(models.Model):
+    """A sign-up whose NIK belongs to a record it could not claim: staff check the KTP and decide.
+
+    Either the NIK was mistyped (staff correct it and a new person is made) or the account is the
+    real owner's (staff link it, taking the record from any other account), so nobody is locked out.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Waiting for staff")
+        LINKED = "linked", _("Linked to the person")
+        CORRECTED = "corrected", _("NIK corrected")
+        REJECTED = "rejected", _("Rejected")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("account"), on_delete=models.CASCADE, related_name="nik_claims"
+    )
+    nik = NikField(_("NIK entered"))
+    name = models.CharField(_("name entered"), max_length=150)
+    sex = models.CharField(_("sex entered"), max_length=1, choices=Sex.choices)
+    birth_date = models.DateField(_("birth date entered"))
+    reason = models.CharField(_("why it needs staff"), max_length=255)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    staff_note = models.CharField(_("staff note"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("NIK claim")
+        verbose_name_plural = _("NIK claims")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=models.Q(status="open"), name="nik_claim_one_open_per_account"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_status_display()})"
+
+    @property
+    def nik_masked(self) -> str:
+        return mask_nik(self.nik)

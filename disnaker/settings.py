@@ -168,14 +168,18 @@ USE_THOUSAND_SEPARATOR = True
 
 # --- Static and media files -----------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploaded documents (KTP, diplomas, reports) hold personal data: they live outside the static
 # tree and are served only through views that check access.
-MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 MEDIA_URL = "/media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT / "private", "base_url": None},
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -231,5 +235,7 @@ OFFICE_ADDRESS = env.str(
 OFFICE_PHONE = env.str("OFFICE_PHONE", default="(0254) 000000")
 OFFICE_EMAIL = env.str("OFFICE_EMAIL", default="disnaker@cilegon.go.id")
 OFFICE_WEBSITE = env.str("OFFICE_WEBSITE", default="https://disnaker.cilegon.go.id")
+# The portal's own address, for links in e-mails, PDFs and verification codes.
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 # The kecamatan/kelurahan master loaded by the reference-data migration and `load_reference`.
-REGIONS_CSV = env.path("REGIONS_CSV", default=BASE_DIR / "disnaker" / "data" / "cilegon_regions.csv")
+REGIONS_CSV = Path(env.str("REGIONS_CSV", default=str(BASE_DIR / "disnaker" / "data" / "cilegon_regions.csv")))
