@@ -1,10 +1,17 @@
-from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .admin_site import DisnakerModelAdmin
-from .models import Certification, EducationLevel, KbjiMajorGroup, KbliSection, Kecamatan, Kelurahan, Person
+from .fields import NikFormField
+from .models import Certification, EducationLevel, KbjiMajorGroup, KbliSection, Kecamatan, Kelurahan, NikClaim, Person
+from .nik import check_person_matches_nik, validate_nik
+from .services import nik_claim_correct, nik_claim_link, nik_claim_reject
 
 # Fields that identify or describe a person beyond name and region; shown only to staff
 # holding ``disnaker.reveal_person_nik``.
@@ -115,3 +122,178 @@ class CertificationAdmin(SimpleHistoryAdmin, DisnakerModelAdmin):
     list_filter = ("issuer", "issued_on")
     autocomplete_fields = ("person",)
     date_hierarchy = "issued_on"
+
+
+class NikClaimStatusFilter(admin.SimpleListFilter):
+    """Open claims by default: they are the ones waiting for staff."""
+
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [*NikClaim.Status.choices, ("all", _("All"))]
+
+    def value(self):
+        return super().value() or NikClaim.Status.OPEN
+
+    def queryset(self, request, queryset):
+        return queryset if self.value() == "all" else queryset.filter(status=self.value())
+
+    def choices(self, changelist):
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+
+class NikClaimForm(forms.ModelForm):
+    correct_nik = NikFormField(
+        label=_("Correct NIK"),
+        required=False,
+        validators=[validate_nik],
+        help_text=_(
+            "Only when the applicant mistyped the NIK and you have seen the KTP: a new person is made "
+            "with this NIK and linked to the account. Leave empty to only save the note."
+        ),
+    )
+
+    class Meta:
+        model = NikClaim
+        fields = ("staff_note",)
+        help_texts = {
+            "staff_note": _(
+                "Required to reject; the applicant sees it then, so do not write details of the existing record."
+            )
+        }
+
+    def clean_correct_nik(self):
+        nik = self.cleaned_data["correct_nik"]
+        if not nik:
+            return nik
+        claim = self.instance
+        errors = check_person_matches_nik(nik=nik, sex=claim.sex, birth_date=claim.birth_date)
+        if errors:
+            raise ValidationError(list(errors.values()))
+        if Person.objects.by_nik(nik).exists():
+            raise ValidationError(
+                _("A person with this NIK is already registered; if it is the applicant's, use 'link' on that claim.")
+            )
+        return nik
+
+
+@admin.register(NikClaim)
+class NikClaimAdmin(SimpleHistoryAdmin, DisnakerModelAdmin):
+    """Sign-ups whose NIK staff must check against the KTP: link, correct or reject."""
+
+    form = NikClaimForm
+    list_display = ("created_at", "name", "nik", "birth_date", "status", "reason", "user", "decided_at")
+    list_select_related = ("user",)
+    search_fields = ("name", "=nik", "user__username", "user__email")
+    list_filter = (NikClaimStatusFilter, "created_at")
+    raw_id_fields = ("user", "decided_by")  # both are shown read-only; decided_by as decided_by_name
+    readonly_fields = (
+        "status", "created_at", "user", "nik", "name", "sex", "birth_date", "reason", "existing_record",
+        "decided_at", "decided_by_name",
+    )  # fmt: skip
+    actions = ["link_to_existing_person", "reject"]
+
+    @admin.display(description=_("NIK entered"))
+    def nik_masked(self, obj):
+        return obj.nik_masked
+
+    @admin.display(description=_("decided by"))
+    def decided_by_name(self, obj):
+        # The model field has no translated verbose name; this label has.
+        return obj.decided_by.get_username() if obj.decided_by else "-"
+
+    @admin.display(description=_("Record with this NIK"))
+    def existing_record(self, obj):
+        person = Person.objects.select_related("user").filter(nik=obj.nik).first()
+        if person is None:
+            return _("No person has this NIK.")
+        return format_html(
+            _('<a href="{url}">{name}</a>, born {born}; account: {account}'),
+            url=reverse("admin:disnaker_person_change", args=[person.pk]),
+            name=person.name,
+            born=date_format(person.birth_date),
+            account=person.user.get_username() if person.user else _("none"),
+        )
+
+    def _without_personal_data(self, request, names) -> list:
+        """Masks the NIK, and hides the other record, from staff who may not see personal data."""
+        if can_reveal_personal_data(request.user):
+            return list(names)
+        return ["nik_masked" if name == "nik" else name for name in names if name != "existing_record"]
+
+    def get_list_display(self, request):
+        return self._without_personal_data(request, self.list_display)
+
+    def get_fields(self, request, obj=None):
+        fields = [*self.readonly_fields, "staff_note"]
+        if obj is not None and obj.status == NikClaim.Status.OPEN and self.has_change_permission(request, obj):
+            fields.append("correct_nik")
+        return self._without_personal_data(request, fields)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = [*self.readonly_fields, "nik_masked"]
+        if obj is not None and obj.status != NikClaim.Status.OPEN:
+            fields.append("staff_note")  # decided: the record stays as decided
+        return fields
+
+    def has_add_permission(self, request):
+        return False  # claims come from sign-ups only
+
+    def save_model(self, request, obj, form, change):
+        correct_nik = form.cleaned_data.get("correct_nik")
+        if not correct_nik:
+            return super().save_model(request, obj, form, change)
+        try:
+            nik_claim_correct(claim=obj, correct_nik=correct_nik, actor=request.user, note=obj.staff_note)
+        except ValidationError as error:  # only when something changed since the form was checked
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+        else:
+            self.message_user(request, _("NIK corrected: a new person was made and linked to the account."))
+
+    def history_view(self, request, object_id, extra_context=None):
+        # Past versions show the full NIK.
+        if not can_reveal_personal_data(request.user):
+            raise PermissionDenied
+        return super().history_view(request, object_id, extra_context)
+
+    @admin.action(description=_("Link to the existing person with this NIK (KTP checked)"), permissions=["change"])
+    def link_to_existing_person(self, request, queryset):
+        self._decide_each(
+            request,
+            queryset,
+            lambda claim: nik_claim_link(claim=claim, actor=request.user, note=claim.staff_note),
+            _("%(count)d claim(s) linked to their person; any other account lost the record."),
+        )
+
+    @admin.action(description=_("Reject (uses each claim's staff note)"), permissions=["change"])
+    def reject(self, request, queryset):
+        self._decide_each(
+            request,
+            queryset,
+            lambda claim: nik_claim_reject(claim=claim, actor=request.user, note=claim.staff_note),
+            _("%(count)d claim(s) rejected."),
+        )
+
+    def _decide_each(self, request, queryset, decide, done_message):
+        done, problems = 0, []
+        for claim in queryset:
+            try:
+                decide(claim)
+            except ValidationError as error:
+                problems.append(f"{claim.name}: {' '.join(error.messages)}")
+            else:
+                done += 1
+        self.message_user(request, done_message % {"count": done}, messages.SUCCESS if done else messages.INFO)
+        if problems:
+            self.message_user(
+                request,
+                _("%(count)d claim(s) were not changed: %(problems)s")
+                % {"count": len(problems), "problems": "; ".join(problems)},
+                messages.WARNING,
+            )

@@ -1,11 +1,12 @@
 """Writes on people and job-seeker accounts, shared by every part of the portal."""
 
 import datetime
-import re
+import unicodedata
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,10 +20,13 @@ PERSON_FIELDS = (
 
 
 def _same_name(a: str, b: str) -> bool:
-    def simplify(name):
-        return re.sub(r"[^a-z]", "", name.casefold())
+    """Equal but for case, spacing and punctuation. Letters outside a-z count too, so that two
+    different names written without Latin letters do not both reduce to "" and match."""
 
-    return simplify(a) == simplify(b)
+    def simplify(name):
+        return "".join(ch for ch in unicodedata.normalize("NFKC", name).casefold() if ch.isalnum())
+
+    return bool(simplify(a)) and simplify(a) == simplify(b)
 
 
 def person_create(*, nik: str, **fields) -> Person:
@@ -50,13 +54,21 @@ def person_update(*, person: Person, **fields) -> Person:
 def _user_create(*, email: str, password: str, name: str):
     User = get_user_model()
     email = User.objects.normalize_email(email).lower()
-    if User.objects.filter(username__iexact=email).exists():
+    # Also another account's e-mail: a password reset goes to every account with that address.
+    if User.objects.filter(Q(username__iexact=email) | Q(email__iexact=email)).exists():
         raise ValidationError({"email": _("An account with this e-mail already exists. Log in or reset the password.")})
     first, _sep, last = name.strip().partition(" ")
     user = User(username=email, email=email, first_name=first[:150], last_name=last[:150])
     user.set_password(password)
     user.full_clean(exclude=["password"])
-    user.save()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        # The same e-mail signed up in a concurrent request: a form error, not a 500.
+        raise ValidationError(
+            {"email": _("An account with this e-mail already exists. Log in or reset the password.")}
+        ) from None
     return user
 
 
@@ -91,10 +103,12 @@ def account_signup(*, nik: str, email: str, password: str, **person_fields):
         _link(person, user)
         return user, None
     reason = _("The NIK is linked to another account.") if person.user_id else _("The details differ from the record.")
-    claim = NikClaim.objects.create(
+    claim = NikClaim(
         user=user, nik=nik, name=person_fields["name"], sex=person_fields["sex"],
         birth_date=person_fields["birth_date"], reason=reason,
     )  # fmt: skip
+    claim.full_clean()
+    claim.save()
     return user, claim
 
 
@@ -110,7 +124,10 @@ def nik_claim_link(*, claim: NikClaim, actor, note: str = "", now: datetime.date
     """Staff saw the KTP: the account gets the record, taken from any other account."""
     claim = NikClaim.objects.select_for_update().get(pk=claim.pk)
     _require_open(claim)
-    person = Person.objects.select_for_update().get(nik=claim.nik)
+    _require_account_without_person(claim)
+    person = Person.objects.select_for_update().filter(nik=claim.nik).first()
+    if person is None:
+        raise ValidationError(_("No person with this NIK exists any more; correct the NIK instead."), code="gone")
     person.user = None
     person.save(update_fields=["user", "updated_at"])
     _link(person, claim.user)
@@ -123,6 +140,7 @@ def nik_claim_correct(*, claim: NikClaim, correct_nik: str, actor, note: str = "
     """The NIK was mistyped: a new person is made with the right NIK for the account."""
     claim = NikClaim.objects.select_for_update().get(pk=claim.pk)
     _require_open(claim)
+    _require_account_without_person(claim)
     person = person_create(nik=correct_nik, name=claim.name, sex=claim.sex, birth_date=claim.birth_date)
     _link(person, claim.user)
     _decide(claim, NikClaim.Status.CORRECTED, actor, note, now)
@@ -142,6 +160,12 @@ def nik_claim_reject(*, claim: NikClaim, actor, note: str, now=None) -> NikClaim
 def _require_open(claim: NikClaim) -> None:
     if claim.status != NikClaim.Status.OPEN:
         raise ValidationError(_("This claim has already been decided."), code="status")
+
+
+def _require_account_without_person(claim: NikClaim) -> None:
+    # Person.user is one-to-one: linking an account that meanwhile got a person would fail in the database.
+    if Person.objects.filter(user_id=claim.user_id).exists():
+        raise ValidationError(_("This account is already linked to a person."), code="linked")
 
 
 def _decide(claim: NikClaim, status: str, actor, note: str, now) -> None:

@@ -135,6 +135,16 @@ CELERY_RESULT_EXPIRES = 24 * 60 * 60
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# The defaults of the periodic jobs, in CELERY_TIMEZONE (Asia/Jakarta). The DatabaseScheduler copies
+# them into the database on start, where staff can change or pause them in the admin.
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE = {
+    # Seats not confirmed by yesterday go to the next reserve before anyone looks today.
+    "training.unconfirmed_expire": {"task": "training.unconfirmed_expire", "schedule": crontab(hour=0, minute=30)},
+    # Alumni tracer requests at +3/+6/+12 months, e-mailed in office hours.
+    "training.tracer_open_due": {"task": "training.tracer_open_due", "schedule": crontab(hour=7, minute=0)},
+}
 
 # --- Authentication -------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -147,7 +157,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "account_home"
 
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)

@@ -1,8 +1,17 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
+
+from . import services
+from .forms import ProfileForm, SignupForm, add_service_errors
+from .models import Person
 
 
 @require_GET
@@ -17,3 +26,60 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return HttpResponse("ok", content_type="text/plain")
+
+
+# --- The job seeker's account -----------------------------------------------------------------
+# Personal data never goes into a URL: every page here works on the logged-in user's own person.
+
+account_login_required = login_required(login_url="account_login")
+
+
+def _person_of(user) -> Person | None:
+    return Person.objects.select_related("kelurahan__kecamatan", "education").filter(user=user).first()
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def account_signup(request):
+    if request.user.is_authenticated:
+        return redirect("account_home")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user, claim = services.account_signup(**form.service_kwargs())
+        except ValidationError as error:
+            add_service_errors(form, error, aliases={"username": "email"})
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            if claim is None:  # with a claim, the account page explains what happens next
+                messages.success(request, _("Your account has been created."))
+            return redirect("account_home")
+    return render(request, "disnaker/account/signup.html", {"form": form})
+
+
+@never_cache
+@account_login_required
+@require_GET
+def account_home(request):
+    person = _person_of(request.user)
+    claim = None if person else request.user.nik_claims.order_by("-created_at").first()
+    return render(request, "disnaker/account/home.html", {"person": person, "claim": claim})
+
+
+@never_cache
+@account_login_required
+@require_http_methods(["GET", "POST"])
+def account_profile(request):
+    person = _person_of(request.user)
+    if person is None:
+        return redirect("account_home")  # which explains why there is no profile yet
+    form = ProfileForm(request.POST or None, instance=person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update(person=person, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Your profile has been saved."))
+            return redirect("account_home")
+    return render(request, "disnaker/account/profile.html", {"form": form, "person": person})

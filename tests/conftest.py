@@ -137,6 +137,36 @@ def celery_worker(redis_url, django_db_setup, django_db_blocker, tmp_path_factor
     stop_worker(proc)
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Requests activate a language in the test thread; every test starts in Indonesian."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+def _is_transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction"):
+        return True
+    return bool({"transactional_db", "live_server"} & set(request.fixturenames))
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_for_transactional_tests(request):
+    """Transactional tests flush every table, data migrations included: load the master data again."""
+    if not _is_transactional(request):
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+
+    from disnaker.reference import load_all
+
+    load_all(get_model=lambda name: apps.get_model("disnaker", name), regions_path=settings.REGIONS_CSV)
+
+
 @pytest.fixture
 def person(db):
     return PersonFactory()
@@ -163,3 +193,54 @@ def staff_user(roles):
 @pytest.fixture
 def superuser(db):
     return UserFactory(is_staff=True, is_superuser=True)
+
+
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+ARTIFACTS_DIR = PROJECT_DIR / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    """Headless Chromium (Debian's) driven by Playwright; ORM calls from the test thread are allowed."""
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    """A fresh browser context per test; a screenshot of the last page is kept in test-artifacts/."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    ARTIFACTS_DIR.mkdir(exist_ok=True)
+    try:
+        page.screenshot(path=str(ARTIFACTS_DIR / f"{request.node.name[:80]}.png"), full_page=True)
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="session")
+def axe():
+    """Runs axe-core (shipped by axe-playwright-python) for WCAG 2.1 A/AA; returns the violations."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    engine = Axe()
+    options = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+    def violations(page) -> list[dict]:
+        result = engine.run(page, options=options)
+        return [
+            {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+            for v in result.response["violations"]
+        ]
+
+    return violations

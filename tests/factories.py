@@ -52,3 +52,66 @@ class CertificationFactory(factory.django.DjangoModelFactory):
     issuer = "LSP Logam dan Mesin Indonesia"
     issued_on = datetime.date(2025, 6, 1)
     valid_until = datetime.date(2028, 6, 1)
+
+
+class VocationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "training.Vocation"
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"kejuruan-{n}")
+    name = factory.Sequence(lambda n: f"Kejuruan {n}")
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "training.Programme"
+
+    vocation = factory.SubFactory(VocationFactory)
+    name = factory.Sequence(lambda n: f"Pengelasan SMAW 3G angkatan {n}")
+    competency_scheme = "Juru Las 3G SMAW"
+    hours = 240
+    days = 30
+    min_age = 18
+    max_age = 35
+    min_education = factory.LazyFunction(lambda: EducationLevel.objects.get(code="smp"))
+    domicile_rule = "city"
+
+
+class BatchFactory(factory.django.DjangoModelFactory):
+    """A batch whose registration is open today and whose training starts in a month."""
+
+    class Meta:
+        model = "training.Batch"
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    code = factory.Sequence(lambda n: f"BLK-2026-{n:03d}")
+    start_date = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=30))
+    end_date = factory.LazyAttribute(lambda b: b.start_date + datetime.timedelta(days=27))
+    registration_opens = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=7))
+    registration_closes = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=14))
+    venue = "UPT BLK Kota Cilegon"
+    quota = 16
+    reserve_seats = 8
+    funding = "apbd"
+    selection_method = "selection"
+    status = "published"
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "training.Registration"
+
+    person = factory.SubFactory(PersonFactory, birth_date=datetime.date(2000, 5, 5))
+    batch = factory.SubFactory(BatchFactory)
+
+
+def job_seeker(*, person=None, email=None):
+    """A job seeker's account linked to a person, as sign-up leaves it."""
+    person = person or PersonFactory(birth_date=datetime.date(2000, 5, 5))
+    user = UserFactory(
+        username=email or f"pencaker{person.pk}@example.org", email=email or f"pencaker{person.pk}@example.org"
+    )
+    person.user = user
+    person.save(update_fields=["user"])
+    return user

@@ -14,12 +14,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from disnaker.models import Certification, Person
+from disnaker.nik import normalize_nik
+from disnaker.services import person_create
 
 from .eligibility import check_eligible
 from .models import (
     Attendance,
     Batch,
+    BatchStatus,
     Channel,
+    CompetencyResult,
     Outcome,
     ParticipantCertificate,
     Registration,
@@ -111,8 +115,8 @@ def registration_create(
     now: datetime.datetime | None = None,
 ) -> Registration:
     """Registers a person; a first-come batch decides the seat at once, others wait for selection."""
-    now = now or timezone.now()
     batch = _lock_batch(batch.pk)
+    now = now or timezone.now()  # read after the lock, so decision times follow the decision order
     check_eligible(person=person, batch=batch, today=timezone.localdate(now))
     registration = Registration(
         person=person, batch=batch, channel=channel, created_by=actor, created_at=now,
@@ -120,6 +124,8 @@ def registration_create(
     )  # fmt: skip
     if batch.selection_method == SelectionMethod.FIRST_COME:
         if batch.seats_left == 0 and not join_reserve:
+            if _reserve_count(batch) >= batch.reserve_seats:
+                raise _batch_full_error()  # no reserve place to offer either
             raise ValidationError(
                 _("This batch is full. Tick “join the reserve list” to be registered as a reserve."),
                 code="batch_full_offer_reserve",
@@ -130,6 +136,10 @@ def registration_create(
         with transaction.atomic():
             registration.save()
     except IntegrityError:
+        # The uploads were written before the insert failed: remove them, nothing half-saved.
+        for document in (registration.ktp_document, registration.diploma_document):
+            if document:
+                document.delete(save=False)
         raise ValidationError(_("You are already registered for this batch."), code="duplicate") from None
     _notify(registration)
     return registration
@@ -160,8 +170,8 @@ def registration_accept(
     *, registration: Registration, actor=None, now: datetime.datetime | None = None
 ) -> Registration:
     """Accepts within the quota, else puts the registration at the end of the reserve list."""
-    now = now or timezone.now()
     batch = _lock_batch(registration.batch_id)
+    now = now or timezone.now()
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if registration.status not in (RegistrationStatus.REGISTERED, RegistrationStatus.VERIFIED):
         raise ValidationError(_("This registration has already been decided."), code="status")
@@ -271,6 +281,7 @@ def _expire_batch(*, batch_id: int, today: datetime.date, now: datetime.datetime
         registration.status = RegistrationStatus.EXPIRED
         registration.decided_at = now
         registration.save()
+        _notify(registration)
         _free_seat(batch)
     _promote_reserves(batch, now)
     return len(overdue)
@@ -288,12 +299,15 @@ def attendance_record(*, batch: Batch, day: datetime.date, present_ids: set[int]
     """Records one training day for the whole class: present if listed, absent otherwise."""
     if day not in batch.training_days:
         raise ValidationError({"day": _("%(day)s is not a training day of this batch.") % {"day": day}})
-    rows = [
-        Attendance(registration=r, day=day, present=r.pk in present_ids, recorded_by=actor) for r in participants(batch)
-    ]
-    Attendance.objects.bulk_create(
-        rows, update_conflicts=True, unique_fields=["registration", "day"], update_fields=["present", "recorded_by"]
-    )
+    rows = []
+    for registration in participants(batch):
+        # One row at a time (a class is a few dozen) so that every change lands in the audit history.
+        row, _created = Attendance.objects.update_or_create(
+            registration=registration,
+            day=day,
+            defaults={"present": registration.pk in present_ids, "recorded_by": actor},
+        )
+        rows.append(row)
     return len(rows)
 
 
@@ -308,6 +322,8 @@ def batch_complete(*, batch: Batch, actor=None, now: datetime.datetime | None = 
     """Graduates the confirmed participants who reached the attendance threshold."""
     now = now or timezone.now()
     batch = _lock_batch(batch.pk)
+    if timezone.localdate(now) < batch.end_date:
+        raise ValidationError(_("The training has not ended yet."), code="not_ended")
     counts = {Outcome.GRADUATED: 0, Outcome.DROPPED_OUT: 0}
     for registration in participants(batch).filter(outcome="").select_for_update():
         passed = attendance_percent(registration, batch) >= batch.min_attendance_percent
@@ -315,11 +331,15 @@ def batch_complete(*, batch: Batch, actor=None, now: datetime.datetime | None = 
         registration.completed_at = now
         registration.save(update_fields=["outcome", "completed_at"])
         counts[registration.outcome] += 1
+    batch.status = BatchStatus.FINISHED
+    batch.save(update_fields=["status"])
     return {str(k): v for k, v in counts.items()}
 
 
 @transaction.atomic
 def registration_set_outcome(*, registration: Registration, outcome: str, actor=None, now=None) -> Registration:
+    if outcome not in Outcome.values:
+        raise ValidationError({"outcome": _("Choose graduated or dropped out.")})
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if registration.status != RegistrationStatus.CONFIRMED:
         raise ValidationError(_("Only confirmed participants can graduate or drop out."), code="status")
@@ -345,6 +365,8 @@ def competency_record(
     registration = Registration.objects.select_for_update().select_related("batch__programme").get(pk=registration.pk)
     if registration.outcome != Outcome.GRADUATED:
         raise ValidationError(_("Only graduates take the competency test."), code="status")
+    if result not in CompetencyResult.values:
+        raise ValidationError({"result": _("Choose competent or not yet competent.")})
     registration.competency_result = result
     registration.competency_tested_on = tested_on
     if result == "competent" and certificate_number:
@@ -448,3 +470,53 @@ def tracer_answer(*, response: TracerResponse, data: dict, channel: str, actor=N
     response.full_clean()
     response.save()
     return response
+
+
+# --- Staff workflows (admin and staff pages) -------------------------------------------------
+
+
+@transaction.atomic
+def batch_promote_reserves(*, batch: Batch, actor=None, now: datetime.datetime | None = None) -> dict[str, int]:
+    """Frees this batch's seats not confirmed in time, then fills every free seat from the reserve list.
+
+    Free seats also appear when staff raise the quota after the selection.
+    """
+    now = now or timezone.now()
+    batch = _lock_batch(batch.pk)
+    reserves_before = _reserve_count(batch)
+    expired = _expire_batch(batch_id=batch.pk, today=timezone.localdate(now), now=now)
+    return {"expired": expired, "promoted": reserves_before - _reserve_count(batch)}
+
+
+def _names_match(a: str, b: str) -> bool:
+    def simplify(name: str) -> str:
+        return "".join(ch for ch in name.casefold() if ch.isalpha())
+
+    return simplify(a) == simplify(b)
+
+
+@transaction.atomic
+def walk_in_register(
+    *,
+    nik: str,
+    person_fields: dict,
+    batch: Batch,
+    ktp_document=None,
+    diploma_document=None,
+    actor,
+    now: datetime.datetime | None = None,
+) -> Registration:
+    """Registers a person at the office: the known NIK is used when name and birth date match, else a
+    new person is created. One transaction, so a refused registration leaves no new person behind."""
+    person = Person.objects.filter(nik=normalize_nik(nik)).first()
+    if person is None:
+        person = person_create(nik=nik, **person_fields)
+    elif not _names_match(person.name, person_fields["name"]) or person.birth_date != person_fields["birth_date"]:
+        raise ValidationError(
+            {"nik": _("This NIK belongs to a person with another name or date of birth. Check the KTP.")},
+            code="nik_mismatch",
+        )
+    return registration_create(
+        person=person, batch=batch, channel=Channel.WALK_IN, ktp_document=ktp_document,
+        diploma_document=diploma_document, actor=actor, now=now,
+    )  # fmt: skip

@@ -11,7 +11,9 @@ LIMITS = {"time_limit": 120, "soft_time_limit": 100}
 @shared_task(name="training.registration_notify", acks_late=True, **LIMITS)
 def registration_notify(registration_id: int, status: str) -> bool:
     """E-mails the person the decision; skipped when the status changed again before it ran."""
-    registration = Registration.objects.select_related("person", "batch__programme").filter(pk=registration_id).first()
+    registration = (
+        Registration.objects.select_related("person", "batch__programme__vocation").filter(pk=registration_id).first()
+    )
     if registration is None or registration.status != status:
         return False
     return notifications.send_status_email(registration)

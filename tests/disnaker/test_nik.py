@@ -83,6 +83,7 @@ def test_typed_separators_are_removed_and_masking_hides_the_middle():
 def test_messages_are_indonesian_by_default():
     from django.utils import translation
 
-    with translation.override("id"), pytest.raises(ValidationError) as exc:
-        parse_nik("123", today=TODAY)
-    assert exc.value.messages == ["NIK harus terdiri dari tepat 16 digit angka."]
+    with translation.override("id"):
+        with pytest.raises(ValidationError) as exc:
+            parse_nik("123", today=TODAY)
+        assert exc.value.messages == ["NIK harus terdiri dari tepat 16 digit angka."]

@@ -1,0 +1,93 @@
+"""Read queries behind the public training pages; each list loads its related rows in one query."""
+
+import datetime
+
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.shortcuts import get_object_or_404
+
+from disnaker.models import Person
+
+from .models import (
+    Batch,
+    BatchStatus,
+    ParticipantCertificate,
+    Registration,
+    RegistrationStatus,
+    SelectionMethod,
+    TracerResponse,
+)
+
+# A batch page stays reachable while the batch runs and after it ends (links in e-mails, alumni).
+PUBLIC_BATCH_STATUSES = (BatchStatus.PUBLISHED, BatchStatus.RUNNING, BatchStatus.FINISHED)
+
+
+def open_batches(*, today: datetime.date | None = None) -> QuerySet[Batch]:
+    """Batches open for registration, the ones closing soonest first."""
+    return (
+        Batch.objects.open_for_registration(today=today)
+        .select_related("programme__vocation", "programme__min_education")
+        .order_by("registration_closes", "start_date", "code")
+    )
+
+
+def public_batch(*, pk: int) -> Batch:
+    """A batch anyone may look at; drafts and cancelled batches answer 404."""
+    batches = Batch.objects.filter(status__in=PUBLIC_BATCH_STATUSES).select_related(
+        "programme__vocation", "programme__min_education"
+    )
+    return get_object_or_404(batches, pk=pk)
+
+
+def reserve_places_left(batch: Batch) -> int:
+    taken = batch.registrations.filter(status=RegistrationStatus.RESERVE).count()
+    return max(batch.reserve_seats - taken, 0)
+
+
+def is_full(batch: Batch) -> bool:
+    """A first-come batch decides seats at registration; a selection batch fills only at selection."""
+    return batch.selection_method == SelectionMethod.FIRST_COME and batch.seats_left == 0
+
+
+def offers_reserve(batch: Batch) -> bool:
+    """A full first-come batch still takes people while its reserve list has room."""
+    return is_full(batch) and reserve_places_left(batch) > 0
+
+
+def _reserve_position() -> Subquery:
+    """The place in the queue: reserves of the same batch ranked at or before this one.
+
+    Ranks are never reused (a promoted reserve leaves a gap), so the rank itself can
+    overstate how far someone is from a seat.
+    """
+    ahead = (
+        Registration.objects.filter(
+            batch=OuterRef("batch"), status=RegistrationStatus.RESERVE, reserve_rank__lte=OuterRef("reserve_rank")
+        )
+        .order_by()
+        .values("batch")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Subquery(ahead, output_field=IntegerField())
+
+
+def registrations_for_person(*, person: Person) -> QuerySet[Registration]:
+    return (
+        Registration.objects.filter(person=person)
+        .select_related("batch__programme__vocation", "certificate")
+        .annotate(reserve_position=_reserve_position())
+        .order_by("-created_at")
+    )
+
+
+def certificate_by_code(*, code: str) -> ParticipantCertificate | None:
+    return (
+        ParticipantCertificate.objects.select_related("registration__person", "registration__batch__programme")
+        .filter(code=code)
+        .first()
+    )
+
+
+def tracer_by_token(*, token: str) -> TracerResponse:
+    responses = TracerResponse.objects.select_related("registration__batch__programme")
+    return get_object_or_404(responses, token=token)
