@@ -1,0 +1,169 @@
+"""The job seeker's main journey in headless Chromium, from sign-up to the certificate PDF."""
+
+import datetime
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from disnaker.models import Person
+from tests.factories import BatchFactory, UserFactory
+from training import services
+from training.models import Registration
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+NIK = "3672014505020003"  # a woman born 5 May 2002, registered in Cilegon
+
+
+def _documents(uploads):
+    documents = uploads.documents()
+    return [
+        ("#id_ktp_document", documents["ktp_document"]),
+        ("#id_diploma_document", documents["diploma_document"]),
+    ]
+
+
+def _attach(page, selector, upload):
+    upload.seek(0)
+    page.set_input_files(
+        selector, files=[{"name": upload.name, "mimeType": upload.content_type, "buffer": upload.read()}]
+    )
+
+
+def _sign_up(page, live_server, axe):
+    page.goto(live_server.url + reverse("account_signup"))
+    assert axe(page) == []
+    page.fill("#id_nik", "3672 0145 0502 0003")
+    page.fill("#id_name", "Nur Aini Rahmawati")
+    page.check("input[name=sex][value=P]")
+    page.fill("#id_birth_place", "Cilegon")
+    page.fill("#id_birth_date", "2002-05-05")
+    page.fill("#id_address", "Jl. Raya Cilegon No. 12")
+    page.select_option("#id_kelurahan", label="Kedaleman (Kecamatan Cibeber)")
+    page.select_option("#id_education", label="SMK/MAK")
+    page.fill("#id_phone", "081234567890")
+    page.fill("#id_email", "nur.aini@example.org")
+    page.fill("#id_password1", "Cilegon-Kerja-2026")
+    page.fill("#id_password2", "Cilegon-Kerja-2026")
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_url(live_server.url + reverse("account_home"))
+
+
+def _staff_runs(browser, live_server, action: str, registration: Registration):
+    """An admin selects the registration in the changelist and runs an action on it."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    staff = context.new_page()
+    staff.goto(live_server.url + reverse("admin:login"))
+    staff.fill("#id_username", "petugas.blk")
+    staff.fill("#id_password", "rahasia-123")
+    staff.locator("input[type=submit]").click()
+    staff.goto(live_server.url + reverse("admin:training_registration_changelist"))
+    staff.check(f"input[name=_selected_action][value='{registration.pk}']")
+    staff.select_option("select[name=action]", action)
+    staff.locator("button[name=index]").click()
+    staff.wait_for_load_state()
+    assert "errornote" not in staff.content()
+    context.close()
+
+
+def test_job_seeker_signs_up_registers_is_accepted_and_downloads_the_certificate(
+    live_server, browser, page, axe, uploads, pdftotext, request
+):
+    if settings.CELERY_BROKER_URL:
+        request.getfixturevalue("celery_worker")  # the certificate is rendered by a real worker
+    batch = BatchFactory(programme__name="Juru Las SMAW 3G", quota=10)
+    UserFactory(username="petugas.blk", is_staff=True, is_superuser=True)
+
+    # 1. Sign up with the NIK and find the batch in the catalogue.
+    _sign_up(page, live_server, axe)
+    page.goto(live_server.url + reverse("training:catalogue"))
+    assert axe(page) == []
+    page.get_by_role("link", name="Juru Las SMAW 3G").click()
+    assert axe(page) == []
+    page.get_by_role("link", name="Daftar", exact=True).click()
+    page.wait_for_url(live_server.url + reverse("training:register", args=[batch.pk]))
+    assert axe(page) == []
+
+    # 2. Register with the KTP and diploma, and see the status.
+    for selector, upload in _documents(uploads):
+        _attach(page, selector, upload)
+    page.get_by_role("button", name="Kirim pendaftaran saya").click()
+    page.wait_for_url("**/akun/pelatihan/*/")
+    person = Person.objects.get(nik=NIK)
+    registration = Registration.objects.get(person=person, batch=batch)
+    assert registration.status == "registered"
+    assert "Terdaftar" in page.content()
+
+    # 3. Staff verify the documents and accept; the job seeker confirms the place.
+    _staff_runs(browser, live_server, "verify_documents", registration)
+    _staff_runs(browser, live_server, "accept_by_score", registration)
+    registration.refresh_from_db()
+    assert registration.status == "accepted"
+    page.reload()
+    page.get_by_role("button", name="Konfirmasi tempat saya").click()
+    page.wait_for_load_state()
+    registration.refresh_from_db()
+    assert registration.status == "confirmed"
+
+    # 4. The training runs; the participant graduates and staff issue the certificate.
+    after = timezone.make_aware(datetime.datetime.combine(batch.end_date, datetime.time(16)))
+    for day in batch.training_days:
+        services.attendance_record(batch=batch, day=day, present_ids={registration.pk}, actor=None)
+    assert services.batch_complete(batch=batch, now=after)["graduated"] == 1
+    _staff_runs(browser, live_server, "issue_certificate", registration)
+    deadline = time.monotonic() + 60
+    while not Registration.objects.get(pk=registration.pk).certificate.generated_at:
+        assert time.monotonic() < deadline, "the certificate PDF was not rendered within 60 s"
+        time.sleep(0.5)
+
+    # 5. The participant downloads the certificate from their registration page.
+    page.goto(live_server.url + reverse("training:registration_detail", args=[registration.pk]))
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Unduh sertifikat (PDF)").click()
+    text = pdftotext(Path(download.value.path()).read_bytes())
+    assert "Nur Aini Rahmawati" in text
+    assert "Juru Las SMAW 3G" in text
+    assert NIK not in text
+
+
+def test_registration_works_by_keyboard_alone_on_a_narrow_phone(live_server, browser, page, axe, uploads):
+    """Tab to each field, type, press Space on the file inputs and Enter to send: no mouse at all."""
+    from django.test import Client
+
+    from tests.factories import job_seeker
+
+    batch = BatchFactory(programme__name="Public Speaking Tunanetra", is_accessible=True)
+    seeker = job_seeker()
+    client = Client()
+    client.force_login(seeker)
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    page.set_viewport_size({"width": 360, "height": 780})
+    page.goto(live_server.url + reverse("training:register", args=[batch.pk]))
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    documents = dict(_documents(uploads))
+    for selector in ("#id_ktp_document", "#id_diploma_document"):
+        for _ in range(60):
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.id") == selector[1:]:
+                break
+        else:
+            pytest.fail(f"{selector} cannot be reached with Tab")
+        upload = documents[selector]
+        upload.seek(0)
+        with page.expect_file_chooser() as chooser:
+            page.keyboard.press("Space")
+        chooser.value.set_files(files=[{"name": upload.name, "mimeType": upload.content_type, "buffer": upload.read()}])
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.type") == "submit":
+            break
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/akun/pelatihan/*/")
+    assert Registration.objects.filter(person=seeker.person, batch=batch, status="registered").exists()
+    assert axe(page) == []
