@@ -14,6 +14,15 @@ from training.models import ParticipantCertificate, Registration
 PDF_BYTES = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 
 
+def login_in_english(client, user):
+    """Logged in, in English, so that tests read staff messages as written in the source."""
+    from django.conf import settings
+
+    client.force_login(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
 @pytest.fixture
 def private_files(tmp_path, monkeypatch):
     """Uploads and certificates go to a temporary folder instead of MEDIA_ROOT."""

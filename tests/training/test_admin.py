@@ -4,16 +4,16 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from disnaker.models import Certification
 from disnaker.roles import HEAD_OF_OFFICE, PLACEMENT_OFFICER, TRAINING_OFFICER
 from tests.factories import BatchFactory, RegistrationFactory
+from tests.training.conftest import login_in_english
 from training.models import (
     Attendance,
     Batch,
@@ -65,28 +65,14 @@ def _messages(response) -> list[str]:
     return [str(m) for m in response.context["messages"]]
 
 
-@pytest.fixture(autouse=True)
-def _default_language_afterwards():
-    """The middleware activates the cookie's language (English here) in this thread: undo it after each test."""
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
-
-
-def _login(client, user):
-    """Logged in, in English, so that the tests read the messages as written in the source."""
-    client.force_login(user)
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
-
-
 @pytest.fixture
 def officer_client(client, staff_user):
-    return _login(client, staff_user(TRAINING_OFFICER))
+    return login_in_english(client, staff_user(TRAINING_OFFICER))
 
 
 @pytest.fixture
 def head_client(client, staff_user):
-    return _login(client, staff_user(HEAD_OF_OFFICE))
+    return login_in_english(client, staff_user(HEAD_OF_OFFICE))
 
 
 # --- Changelists: the same number of queries for 1 and 50 rows --------------------------------
@@ -487,7 +473,7 @@ def test_head_of_office_cannot_enter_a_competency_result(head_client):
 
 
 def test_placement_officer_may_view_registrations_but_not_change_them(client, staff_user):
-    _login(client, staff_user(PLACEMENT_OFFICER))
+    login_in_english(client, staff_user(PLACEMENT_OFFICER))
     registration = RegistrationFactory(status="verified")
     assert client.get(_url("registration")).status_code == 200
     response = client.post(_url("registration", "change", registration.pk), {"test_score": "99"})

@@ -6,13 +6,12 @@ import io
 
 import openpyxl
 import pytest
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from disnaker.models import EducationLevel, Kecamatan, Kelurahan, Person
 from disnaker.roles import HEAD_OF_OFFICE, LPK_SUPERVISOR, PLACEMENT_OFFICER, TRAINING_OFFICER
@@ -26,6 +25,7 @@ from tests.factories import (
     VocationFactory,
     make_nik,
 )
+from tests.training.conftest import login_in_english
 from training.alumni import STATUS_UNKNOWN, alumni_search
 from training.exports import safe_cell
 from training.models import Attendance, Batch, ParticipantCertificate, Registration, TracerResponse
@@ -36,23 +36,10 @@ TODAY = timezone.localdate()
 PDF = b"%PDF-1.4\n%%EOF\n"
 
 
-@pytest.fixture(autouse=True)
-def _default_language_afterwards():
-    """The middleware activates the cookie's language (English here) in this thread: undo it after each test."""
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
-
-
-def _login(client, user):
-    client.force_login(user)
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
-
-
 @pytest.fixture
 def as_role(client, staff_user):
     """``as_role("Petugas Pelatihan")`` is a test client logged in as staff of that role."""
-    return lambda role: _login(client, staff_user(role))
+    return lambda role: login_in_english(client, staff_user(role))
 
 
 @pytest.fixture
@@ -111,7 +98,7 @@ def test_anonymous_visitors_and_non_staff_are_sent_to_the_admin_login(client):
 
 
 def test_staff_without_any_role_is_refused(client):
-    _login(client, UserFactory(is_staff=True))
+    login_in_english(client, UserFactory(is_staff=True))
     for url in _urls().values():
         assert client.get(url).status_code == 403
 
