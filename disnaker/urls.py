@@ -46,4 +46,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     *account_patterns,
     path("", include("training.urls")),
+    path("", include("lpk_registry.urls")),
 ]

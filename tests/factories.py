@@ -115,3 +115,46 @@ def job_seeker(*, person=None, email=None):
     person.user = user
     person.save(update_fields=["user"])
     return user
+
+
+class InstitutionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "lpk_registry.Institution"
+
+    name = factory.Sequence(lambda n: f"LPK Maju Bersama {n}")
+    nib = factory.Sequence(lambda n: f"{9120000000000 + n:013d}")
+    legal_form = "yayasan"
+    address = "Jl. Sultan Ageng Tirtayasa No. 5, Cilegon"
+    kelurahan = factory.LazyFunction(lambda: Kelurahan.objects.order_by("code").first())
+    email = factory.Sequence(lambda n: f"lpk{n}@example.org")
+    vocations = "Pengelasan, Bahasa Jepang"
+
+
+class LicenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "lpk_registry.Licence"
+
+    institution = factory.SubFactory(InstitutionFactory)
+    number = factory.Sequence(lambda n: f"503/{n:04d}/DISNAKER/2024")
+    issued_on = datetime.date(2024, 1, 15)
+    valid_until = datetime.date(2029, 1, 15)
+
+
+def lpk_operator(*, institution=None, email=None):
+    """An LPK operator's account (not staff) for ``institution``."""
+    from lpk_registry.models import Operator
+
+    institution = institution or InstitutionFactory()
+    email = email or f"operator{institution.pk}-{random.randrange(10**6)}@example.org"
+    user = UserFactory(username=email, email=email)
+    Operator.objects.create(user=user, institution=institution)
+    return user
+
+
+class GraduateReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "lpk_registry.GraduateReport"
+
+    institution = factory.SubFactory(InstitutionFactory)
+    year = 2026
+    quarter = 3

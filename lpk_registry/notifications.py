@@ -1,0 +1,5 @@
+"""(being written)"""
+
+
+def send_operator_invitation(operator):
+    raise NotImplementedError

@@ -1,0 +1,5 @@
+"""(being written)"""
+
+
+def send_due_reminders():
+    raise NotImplementedError

@@ -1,0 +1,188 @@
+"""LPK workflows: operators, graduate reports and their review."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from disnaker.models import Person
+from disnaker.nik import parse_nik
+
+from .models import (
+    GraduateReport,
+    Institution,
+    Operator,
+    ReportEvent,
+    ReportGraduate,
+    ReportProgrammeLine,
+    ReportStatus,
+)
+
+# --- Operators -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def operator_invite(*, institution: Institution, email: str, actor) -> Operator:
+    """Creates the operator's account without a password; the e-mailed link lets them set one."""
+    User = get_user_model()
+    email = User.objects.normalize_email(email).strip().lower()
+    user = User.objects.filter(username__iexact=email).first()
+    if user is None:
+        user = User(username=email, email=email)
+        user.set_unusable_password()
+        user.full_clean(exclude=["password"])
+        user.save()
+    elif hasattr(user, "lpk_operator") and user.lpk_operator.institution_id != institution.pk:
+        raise ValidationError({"email": _("This e-mail is already an operator of another institution.")})
+    elif user.is_staff:
+        raise ValidationError({"email": _("Staff accounts cannot be LPK operators.")})
+    operator, _created = Operator.objects.update_or_create(
+        user=user,
+        defaults={"institution": institution, "is_active": True, "invited_by": actor, "invited_at": timezone.now()},
+    )
+    from .tasks import operator_send_invitation
+
+    operator_send_invitation.delay_on_commit(operator.pk)
+    return operator
+
+
+@transaction.atomic
+def operator_deactivate(*, operator: Operator, actor) -> Operator:
+    operator.is_active = False
+    operator.save(update_fields=["is_active"])
+    return operator
+
+
+# --- Graduate reports ----------------------------------------------------------------------
+
+
+def _require_editable(report: GraduateReport) -> None:
+    if not report.is_editable_by_operator:
+        raise ValidationError(_("This report has been submitted and can no longer be changed."), code="locked")
+
+
+@transaction.atomic
+def report_create(*, institution: Institution, year: int, quarter: int, actor) -> GraduateReport:
+    report = GraduateReport(institution=institution, year=year, quarter=quarter)
+    report.full_clean()
+    report.save()
+    return report
+
+
+@dataclass
+class GraduateRow:
+    nik: str
+    name: str
+    sex: str
+    programme: str
+    status: str
+    certified: bool = False
+    certificate_number: str = ""
+    company: str = ""
+
+
+@dataclass
+class ProgrammeRow:
+    programme: str
+    vocation: str = ""
+    enrolled_male: int = 0
+    enrolled_female: int = 0
+    graduates_male: int = 0
+    graduates_female: int = 0
+
+
+@dataclass
+class ReportContent:
+    programmes: list[ProgrammeRow] = field(default_factory=list)
+    graduates: list[GraduateRow] = field(default_factory=list)
+
+
+def _people_by_nik(graduates: list[GraduateRow]) -> dict[str, Person]:
+    """The person of every graduate's NIK; unknown NIKs become new people in one bulk insert."""
+    niks = {g.nik for g in graduates}
+    people = {p.nik: p for p in Person.objects.filter(nik__in=niks)}
+    missing = {}
+    for row in graduates:
+        if row.nik in people or row.nik in missing:
+            continue
+        info = parse_nik(row.nik)
+        missing[row.nik] = Person(nik=row.nik, name=row.name, sex=info.sex, birth_date=info.birth_date)
+    missing = list(missing.values())
+    if missing:
+        bulk_create_with_history(missing, Person, batch_size=1000, ignore_conflicts=True)
+        people.update({p.nik: p for p in Person.objects.filter(nik__in=[p.nik for p in missing])})
+    return people
+
+
+@transaction.atomic
+def report_replace_content(*, report: GraduateReport, content: ReportContent, actor) -> GraduateReport:
+    """Replaces the report's lines with ``content`` (already validated row by row), all or nothing."""
+    report = GraduateReport.objects.select_for_update().get(pk=report.pk)
+    _require_editable(report)
+    niks = [g.nik for g in content.graduates]
+    if len(niks) != len(set(niks)):
+        raise ValidationError(_("A graduate appears twice in the report."), code="duplicate_nik")
+    report.programme_lines.all().delete()
+    report.graduates.all().delete()
+    lines = [ReportProgrammeLine(report=report, **vars(row)) for row in content.programmes]
+    for line in lines:
+        line.full_clean(exclude=["report"])
+    ReportProgrammeLine.objects.bulk_create(lines)
+    people = _people_by_nik(content.graduates)
+    ReportGraduate.objects.bulk_create(
+        [ReportGraduate(report=report, person=people[row.nik], **vars(row)) for row in content.graduates],
+        batch_size=1000,
+    )
+    return report
+
+
+def _event(report: GraduateReport, action: str, actor, comment: str = "", now=None) -> None:
+    ReportEvent.objects.create(
+        report=report, action=action, actor=actor, comment=comment, at=now or timezone.now(),
+        graduates_count=report.graduates.count(),
+    )  # fmt: skip
+
+
+@transaction.atomic
+def report_submit(*, report: GraduateReport, actor, now: datetime.datetime | None = None) -> GraduateReport:
+    now = now or timezone.now()
+    report = GraduateReport.objects.select_for_update().get(pk=report.pk)
+    _require_editable(report)
+    if not report.programme_lines.exists() and not report.graduates.exists():
+        raise ValidationError(_("The report is empty: add the programmes and graduates first."), code="empty")
+    report.status = ReportStatus.SUBMITTED
+    report.submitted_at = now
+    report.submitted_by = actor
+    report.save(update_fields=["status", "submitted_at", "submitted_by"])
+    _event(report, ReportEvent.Action.SUBMITTED, actor, now=now)
+    return report
+
+
+def _review(report: GraduateReport, status: str, actor, comment: str, now) -> GraduateReport:
+    report = GraduateReport.objects.select_for_update().get(pk=report.pk)
+    if report.status != ReportStatus.SUBMITTED:
+        raise ValidationError(_("Only submitted reports can be reviewed."), code="status")
+    report.status = status
+    report.reviewed_at = now or timezone.now()
+    report.reviewed_by = actor
+    report.review_comment = comment
+    report.save(update_fields=["status", "reviewed_at", "reviewed_by", "review_comment"])
+    _event(report, status, actor, comment, now=report.reviewed_at)
+    return report
+
+
+@transaction.atomic
+def report_return(*, report: GraduateReport, comment: str, actor, now=None) -> GraduateReport:
+    if not comment.strip():
+        raise ValidationError({"review_comment": _("Say what the institution must correct.")})
+    return _review(report, ReportStatus.RETURNED, actor, comment.strip(), now)
+
+
+@transaction.atomic
+def report_accept(*, report: GraduateReport, actor, comment: str = "", now=None) -> GraduateReport:
+    return _review(report, ReportStatus.ACCEPTED, actor, comment.strip(), now)
