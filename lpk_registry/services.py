@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
 from disnaker.models import Person
 from disnaker.nik import parse_nik
@@ -114,8 +113,10 @@ def _people_by_nik(graduates: list[GraduateRow]) -> dict[str, Person]:
         missing[row.nik] = Person(nik=row.nik, name=row.name, sex=info.sex, birth_date=info.birth_date)
     missing = list(missing.values())
     if missing:
-        bulk_create_with_history(missing, Person, batch_size=1000, ignore_conflicts=True)
-        people.update({p.nik: p for p in Person.objects.filter(nik__in=[p.nik for p in missing])})
+        Person.objects.bulk_create(missing, batch_size=1000, ignore_conflicts=True)
+        created = list(Person.objects.filter(nik__in=[p.nik for p in missing]))
+        Person.history.bulk_history_create(created, batch_size=1000)  # the audit trail of the new people
+        people.update({p.nik: p for p in created})
     return people
 
 
