@@ -144,6 +144,13 @@ CELERY_BEAT_SCHEDULE = {
     "training.unconfirmed_expire": {"task": "training.unconfirmed_expire", "schedule": crontab(hour=0, minute=30)},
     # Alumni tracer requests at +3/+6/+12 months, e-mailed in office hours.
     "training.tracer_open_due": {"task": "training.tracer_open_due", "schedule": crontab(hour=7, minute=0)},
+    # LPK licence/accreditation expiry and report due/overdue reminders, before the office opens.
+    "lpk_registry.send_reminders": {"task": "lpk_registry.send_reminders", "schedule": crontab(hour=6, minute=0)},
+    # Uploaded report spreadsheets never confirmed hold NIKs: remove them after a day.
+    "lpk_registry.uploads_discard_stale": {
+        "task": "lpk_registry.uploads_discard_stale",
+        "schedule": crontab(hour=2, minute=15),
+    },
 }
 
 # --- Authentication -------------------------------------------------------------------------

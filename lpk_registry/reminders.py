@@ -1,5 +1,168 @@
-"""(being written)"""
+"""Reminders e-mailed to LPKs: licence and accreditation expiry, and the quarterly report's due date.
+
+Run daily by Celery beat (``lpk_registry.send_reminders``). Every reminder has a key
+``kind:object:threshold``; it is sent only after its ``ReminderSent`` row is inserted in the same
+transaction, and the key is unique, so two runs at once, or a run repeated, send it once.
+
+Expiry: at 90, 30 and 7 days before ``valid_until``, each threshold while the days left are at most
+it and more than the next lower one, so a day the job did not run still gets its reminder, once.
+Report: 7 days before the due date of the last finished quarter's report, and from the day after,
+to institutions that have not submitted it.
+"""
+
+import datetime
+import re
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Prefetch
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from disnaker.context_processors import office
+
+from . import compliance
+from .models import Accreditation, GraduateReport, Institution, Licence, Operator, ReminderSent
+
+EXPIRY_THRESHOLDS = (90, 30, 7)  # days before valid_until, highest first
+REPORT_DUE_BEFORE = 7  # days before the report's due date
 
 
-def send_due_reminders():
-    raise NotImplementedError
+@dataclass
+class Reminder:
+    kind: str  # licence | accreditation | report_due | report_overdue
+    object_id: str
+    threshold: int
+    institution: Institution
+    context: dict = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.object_id}:{self.threshold}"
+
+    @property
+    def recipients(self) -> list[str]:
+        """The institution's active operators, then its own address; each once."""
+        addresses = [op.user.email for op in self.institution.active_operators if op.user.email]
+        addresses.append(self.institution.email)
+        return list(dict.fromkeys(a.strip().lower() for a in addresses if a and a.strip()))
+
+
+def expiry_threshold(days_left: int) -> int | None:
+    """The threshold whose window holds ``days_left``: 90 for 31–90, 30 for 8–30, 7 for 0–7."""
+    if days_left < 0:
+        return None
+    windows = [t for t in EXPIRY_THRESHOLDS if days_left <= t]
+    return min(windows) if windows else None
+
+
+# --- What is due -------------------------------------------------------------------------------
+
+
+def _with_operators(queryset, prefix: str = ""):
+    active = Operator.objects.filter(is_active=True, user__is_active=True).select_related("user")
+    return queryset.prefetch_related(Prefetch(f"{prefix}operators", queryset=active, to_attr="active_operators"))
+
+
+def _expiry_reminders(model, kind: str, today: datetime.date) -> list[Reminder]:
+    """The institution's current document only: an old licence expiring after a renewal is no news."""
+    newer = model.objects.filter(institution=OuterRef("institution"), valid_until__gt=OuterRef("valid_until"))
+    documents = (
+        model.objects.expiring_within(max(EXPIRY_THRESHOLDS), today=today)
+        .filter(institution__status__in=compliance.OBLIGED_STATUSES)
+        .exclude(Exists(newer))
+        .select_related("institution")
+    )
+    if model is Licence:
+        documents = documents.filter(status=Licence.Status.ACTIVE)
+    documents = _with_operators(documents, prefix="institution__")
+    reminders = []
+    for document in documents:
+        days_left = document.days_left(today)
+        threshold = expiry_threshold(days_left)
+        if threshold is None:
+            continue
+        context = {"document": document, "days_left": days_left}
+        reminders.append(Reminder(kind, str(document.pk), threshold, document.institution, context))
+    return reminders
+
+
+def _report_reminders(today: datetime.date) -> list[Reminder]:
+    quarter = compliance.last_finished_quarter(today=today)
+    due = compliance.due_date(quarter)
+    days_left = (due - today).days
+    if 0 <= days_left <= REPORT_DUE_BEFORE:
+        kind, threshold = "report_due", REPORT_DUE_BEFORE
+    elif days_left < 0:
+        kind, threshold = "report_overdue", 1
+    else:
+        return []
+    year, q = quarter
+    drafts = GraduateReport.objects.filter(institution=OuterRef("pk"), year=year, quarter=q)
+    institutions = _with_operators(
+        compliance.missing_report(quarter=quarter).annotate(has_draft=Exists(drafts)).order_by("pk")
+    )
+    context = {"quarter": compliance.quarter_label(quarter), "due_date": due, "days_left": days_left}
+    return [
+        Reminder(kind, f"{inst.pk}-{year}Q{q}", threshold, inst, context | {"has_draft": inst.has_draft})
+        for inst in institutions
+    ]
+
+
+def due_reminders(*, today: datetime.date | None = None) -> list[Reminder]:
+    """Every reminder whose time has come today, sent or not."""
+    today = today or timezone.localdate()
+    return [
+        *_expiry_reminders(Licence, "licence", today),
+        *_expiry_reminders(Accreditation, "accreditation", today),
+        *_report_reminders(today),
+    ]
+
+
+def pending_reminders(*, today: datetime.date | None = None) -> list[Reminder]:
+    """The due reminders not sent yet (what the next run will send, if they have an address)."""
+    reminders = due_reminders(today=today)
+    sent = set(ReminderSent.objects.filter(key__in=[r.key for r in reminders]).values_list("key", flat=True))
+    return [r for r in reminders if r.key not in sent]
+
+
+# --- Sending -----------------------------------------------------------------------------------
+
+
+def send_due_reminders(*, today: datetime.date | None = None) -> int:
+    """Sends what is due and not sent yet; returns how many e-mails went out."""
+    return sum(_send_once(reminder) for reminder in pending_reminders(today=today))
+
+
+def _send_once(reminder: Reminder) -> bool:
+    recipients = reminder.recipients
+    if not recipients:
+        return False  # nobody to tell yet: tried again tomorrow, e.g. once an operator is invited
+    with transaction.atomic():
+        _sent, created = ReminderSent.objects.get_or_create(key=reminder.key)
+        if not created:
+            return False  # another run sent it meanwhile
+        _message(reminder, recipients).send()
+    return True
+
+
+def _tidy(body: str) -> str:
+    lines = [line.rstrip() for line in body.splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
+
+
+def _message(reminder: Reminder, recipients: list[str]) -> EmailMessage:
+    context = {
+        **office(None),
+        **reminder.context,
+        "institution": reminder.institution,
+        "portal_url": settings.PORTAL_BASE_URL.rstrip("/") + reverse("lpk_registry:dashboard"),
+    }
+    template = f"lpk_registry/email/reminder_{reminder.kind}"
+    with translation.override(settings.LANGUAGE_CODE):  # operators read Indonesian
+        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        body = _tidy(render_to_string(f"{template}.txt", context))
+    return EmailMessage(subject, body, to=recipients)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,6 +15,7 @@ from disnaker.nik import parse_nik
 
 from .models import (
     GraduateReport,
+    GraduateStatus,
     Institution,
     Operator,
     ReportEvent,
@@ -30,7 +32,8 @@ def operator_invite(*, institution: Institution, email: str, actor) -> Operator:
     """Creates the operator's account without a password; the e-mailed link lets them set one."""
     User = get_user_model()
     email = User.objects.normalize_email(email).strip().lower()
-    user = User.objects.filter(username__iexact=email).first()
+    # By e-mail too: staff usernames are not e-mails, and a staff member must not get a second account.
+    user = User.objects.filter(Q(username__iexact=email) | Q(email__iexact=email)).order_by("-is_staff", "pk").first()
     if user is None:
         user = User(username=email, email=email)
         user.set_unusable_password()
@@ -120,6 +123,15 @@ def _people_by_nik(graduates: list[GraduateRow]) -> dict[str, Person]:
     return people
 
 
+def _check_graduate(row: GraduateRow) -> None:
+    """The last guard behind the form and the spreadsheet import, which report errors per row."""
+    info = parse_nik(row.nik)
+    if row.sex != info.sex:
+        raise ValidationError(_("The sex of %(name)s does not match the NIK.") % {"name": row.name}, code="sex")
+    if row.status not in GraduateStatus.values:
+        raise ValidationError(_("Unknown graduate status: %(status)s.") % {"status": row.status}, code="status")
+
+
 @transaction.atomic
 def report_replace_content(*, report: GraduateReport, content: ReportContent, actor) -> GraduateReport:
     """Replaces the report's lines with ``content`` (already validated row by row), all or nothing."""
@@ -128,6 +140,11 @@ def report_replace_content(*, report: GraduateReport, content: ReportContent, ac
     niks = [g.nik for g in content.graduates]
     if len(niks) != len(set(niks)):
         raise ValidationError(_("A graduate appears twice in the report."), code="duplicate_nik")
+    programmes = [p.programme for p in content.programmes]
+    if len(programmes) != len(set(programmes)):  # else an IntegrityError (a 500) from the unique constraint
+        raise ValidationError(_("A programme appears twice in the report."), code="duplicate_programme")
+    for row in content.graduates:
+        _check_graduate(row)
     report.programme_lines.all().delete()
     report.graduates.all().delete()
     lines = [ReportProgrammeLine(report=report, **vars(row)) for row in content.programmes]

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import notifications, reminders
+from . import imports, notifications, reminders
 from .models import Operator
 
 LIMITS = {"time_limit": 300, "soft_time_limit": 270}
@@ -18,3 +18,8 @@ def operator_send_invitation(operator_id: int) -> bool:
 def send_reminders() -> int:
     """Licence/accreditation expiry (90/30/7 days) and report due/overdue; each sent once."""
     return reminders.send_due_reminders()
+
+
+@shared_task(name="lpk_registry.uploads_discard_stale", **LIMITS)
+def uploads_discard_stale() -> int:
+    return imports.uploads_discard_stale()

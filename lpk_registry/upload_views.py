@@ -1,17 +1,173 @@
-"""(being written)"""
+"""A graduate report uploaded as a spreadsheet: template, upload, preview, confirm.
+
+The file waits between upload and confirmation in private storage under a random name; the session
+holds only that name and the report's id (5,000 parsed rows would not fit in a session). Confirming
+reads the file again and replaces the report's content all at once, then deletes the file.
+"""
+
+from collections import Counter
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from disnaker.models import Sex
+from disnaker.nik import mask_nik
+
+from . import services
+from .access import get_report_for_operator, operator_required
+from .imports import (
+    XLSX_CONTENT_TYPE,
+    build_template,
+    parse_report_file,
+    upload_discard,
+    upload_parse,
+    upload_store,
+)
+from .models import GraduateReport, GraduateStatus
+
+SESSION_KEY = "lpk_report_upload"
+PREVIEW_ROWS = 50
+ERRORS_SHOWN = 200
 
 
-def template_download(request, *args, **kwargs):
-    raise NotImplementedError
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Spreadsheet file"),
+        help_text=gettext_lazy("The filled-in template (.xlsx), or a CSV of the graduates. At most 5 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
 
 
-def upload(request, *args, **kwargs):
-    raise NotImplementedError
+@never_cache
+@operator_required
+@require_GET
+def template_download(request):
+    response = HttpResponse(build_template(), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="templat-laporan-lulusan-lpk.xlsx"'
+    return response
 
 
-def upload_preview(request, *args, **kwargs):
-    raise NotImplementedError
+def _locked(request, report: GraduateReport):
+    messages.warning(request, _("This report has been submitted and can no longer be changed."))
+    _forget(request)
+    return redirect("lpk_registry:report_detail", pk=report.pk)
 
 
-def upload_confirm(request, *args, **kwargs):
-    raise NotImplementedError
+@never_cache
+@operator_required
+@require_http_methods(["GET", "POST"])
+def upload(request, pk):
+    report = get_report_for_operator(request, pk)
+    if not report.is_editable_by_operator:
+        return _locked(request, report)
+    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
+    result = None
+    if request.method == "POST" and form.is_valid():
+        result = parse_report_file(form.cleaned_data["file"])
+        if result.ok:
+            _forget(request)
+            name = upload_store(form.cleaned_data["file"])
+            request.session[SESSION_KEY] = {"report": report.pk, "file": name}
+            return redirect("lpk_registry:report_upload_preview", pk=report.pk)
+    context = {"report": report, "form": form, "result": result}
+    if result is not None:
+        rows = [e for e in result.errors if e.row is not None]
+        context |= {
+            "file_errors": [e for e in result.errors if e.row is None],
+            "row_errors": rows[:ERRORS_SHOWN],
+            "errors_hidden": max(0, len(rows) - ERRORS_SHOWN),
+        }
+    return render(request, "lpk_registry/upload.html", context)
+
+
+def _pending(request, report: GraduateReport):
+    """The report's upload waiting for confirmation, parsed again; None (and a message) if there is none."""
+    pending = request.session.get(SESSION_KEY) or {}
+    result = upload_parse(pending["file"]) if pending.get("report") == report.pk else None
+    if result is not None and result.ok:
+        return result
+    _forget(request)  # another report's upload, or a file gone from storage
+    messages.warning(request, _("No uploaded file is waiting to be saved. Upload the file again."))
+    return None
+
+
+def _forget(request) -> None:
+    """Deletes the waiting file (once the transaction commits) and its trace in the session."""
+    pending = request.session.pop(SESSION_KEY, None)
+    if pending:
+        transaction.on_commit(lambda: upload_discard(pending["file"]))
+
+
+@never_cache
+@operator_required
+@require_GET
+def upload_preview(request, pk):
+    report = get_report_for_operator(request, pk)
+    if not report.is_editable_by_operator:
+        return _locked(request, report)
+    result = _pending(request, report)
+    if result is None:
+        return redirect("lpk_registry:report_upload", pk=report.pk)
+    return render(request, "lpk_registry/upload_preview.html", _preview_context(report, result))
+
+
+def _preview_context(report: GraduateReport, result) -> dict:
+    graduates = result.content.graduates
+    by_status = Counter(g.status for g in graduates)
+    return {
+        "report": report,
+        "result": result,
+        "programmes": result.content.programmes,
+        "graduates_count": len(graduates),
+        "by_status": [(label, by_status[value]) for value, label in GraduateStatus.choices],
+        "certified_count": sum(g.certified for g in graduates),
+        "rows": [
+            {"graduate": g, "nik": mask_nik(g.nik), "sex": Sex(g.sex).label, "status": GraduateStatus(g.status).label}
+            for g in graduates[:PREVIEW_ROWS]
+        ],
+        "more_rows": max(0, len(graduates) - PREVIEW_ROWS),
+        "current_programmes": report.programme_lines.count(),
+        "current_graduates": report.graduates.count(),
+    }
+
+
+@never_cache
+@require_POST
+@operator_required
+def upload_confirm(request, pk):
+    report = get_report_for_operator(request, pk)
+    if not report.is_editable_by_operator:
+        return _locked(request, report)
+    if "cancel" in request.POST:
+        _forget(request)
+        messages.info(request, _("The upload was cancelled; the report has not changed."))
+        return redirect("lpk_registry:report_detail", pk=report.pk)
+    result = _pending(request, report)
+    if result is None:
+        return redirect("lpk_registry:report_upload", pk=report.pk)
+    try:
+        services.report_replace_content(report=report, content=result.content, actor=request.user)
+    except ValidationError as error:
+        _forget(request)
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("lpk_registry:report_upload", pk=report.pk)
+    _forget(request)
+    messages.success(
+        request,
+        _("Saved from the file: %(programmes)s programmes and %(graduates)s graduates.")
+        % {
+            "programmes": number_format(len(result.content.programmes)),
+            "graduates": number_format(len(result.content.graduates)),
+        },
+    )
+    return redirect("lpk_registry:report_detail", pk=report.pk)

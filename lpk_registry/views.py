@@ -1,61 +1,244 @@
-"""(being written)"""
+"""The LPK operator portal at /lpk/: login, dashboard, institution profile, graduate reports.
+
+Every page after the login goes through ``access.operator_required`` and reaches a report only
+through ``access.get_report_for_operator`` (another institution's report answers 404).
+"""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import services
+from .access import active_operator, get_operator, get_report_for_operator, operator_required, reports_for_operator
+from .forms import (
+    OperatorAuthenticationForm,
+    OperatorPasswordResetForm,
+    ProfileForm,
+    ReportContentForms,
+    ReportCreateForm,
+    add_service_errors,
+    last_finished_quarter,
+)
+from .models import REPORT_DUE_DAYS, GraduateReport, Licence, quarter_bounds
+from .notifications import email_context
+
+# A licence or accreditation this close to its end gets the "expires soon" badge.
+EXPIRY_WARNING_DAYS = 90
+
+# --- Login, logout, password ---------------------------------------------------------------
 
 
-def dashboard(request, *args, **kwargs):
-    raise NotImplementedError
+class OperatorLoginView(auth_views.LoginView):
+    template_name = "lpk_registry/login.html"
+    authentication_form = OperatorAuthenticationForm
+    next_page = "lpk_registry:dashboard"
+
+    def get(self, request, *args, **kwargs):
+        # Only an operator skips the form: a job seeker or staff member may log in as one instead.
+        if active_operator(request.user):
+            return redirect(self.get_success_url())
+        return super().get(request, *args, **kwargs)
 
 
-def operator_login(request, *args, **kwargs):
-    raise NotImplementedError
+class SetPasswordView(auth_views.PasswordResetConfirmView):
+    """The link of the invitation and of a password reset: choose a password, then the dashboard."""
+
+    template_name = "lpk_registry/set_password.html"
+    post_reset_login = True
+    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+    success_url = reverse_lazy("lpk_registry:dashboard")
+
+    def get_user(self, uidb64):
+        user = super().get_user(uidb64)
+        # The same token generator serves job seekers' resets: this page is for operators only.
+        return user if user is not None and active_operator(user) else None
+
+    def form_valid(self, form):
+        messages.success(self.request, _("Your password has been saved. Welcome to the LPK portal."))
+        return super().form_valid(form)
 
 
-def operator_logout(request, *args, **kwargs):
-    raise NotImplementedError
+class OperatorPasswordResetView(auth_views.PasswordResetView):
+    template_name = "lpk_registry/password_reset.html"
+    form_class = OperatorPasswordResetForm
+    email_template_name = "lpk_registry/email/password_reset.txt"
+    subject_template_name = "lpk_registry/email/password_reset_subject.txt"
+    success_url = reverse_lazy("lpk_registry:login")
+
+    def form_valid(self, form):
+        self.extra_email_context = email_context()  # the link points at PORTAL_BASE_URL, not the Host header
+        messages.success(
+            self.request,
+            _(
+                "If this e-mail belongs to an LPK operator, a link to choose a new password is on its way. "
+                "Check the inbox, and the spam folder."
+            ),
+        )
+        return super().form_valid(form)
 
 
-def set_password(request, *args, **kwargs):
-    raise NotImplementedError
+operator_login = OperatorLoginView.as_view()
+operator_logout = auth_views.LogoutView.as_view(next_page="lpk_registry:login")  # POST only
+set_password = SetPasswordView.as_view()
+password_reset = OperatorPasswordResetView.as_view()
 
 
-def password_reset(request, *args, **kwargs):
-    raise NotImplementedError
+# --- Dashboard -----------------------------------------------------------------------------
 
 
-def profile(request, *args, **kwargs):
-    raise NotImplementedError
+def _validity(document, today: datetime.date) -> dict | None:
+    """A licence or accreditation with its days left and its badge: valid, expiring, expired, revoked."""
+    if document is None:
+        return None
+    days_left = document.days_left(today)
+    if getattr(document, "status", None) == Licence.Status.REVOKED:
+        state = "revoked"
+    elif days_left < 0 or getattr(document, "status", None) == Licence.Status.EXPIRED:
+        state = "expired"
+    elif days_left <= EXPIRY_WARNING_DAYS:
+        state = "expiring"
+    else:
+        state = "valid"
+    return {"document": document, "days_left": days_left, "state": state}
 
 
-def report_list(request, *args, **kwargs):
-    raise NotImplementedError
+def _report_due(reports: list[GraduateReport], today: datetime.date) -> dict | None:
+    """The last finished quarter's report while it still has to be sent (missing, draft or returned)."""
+    year, quarter = last_finished_quarter(today)
+    report = next((r for r in reports if (r.year, r.quarter) == (year, quarter)), None)
+    if report is not None and not report.is_editable_by_operator:
+        return None
+    due_date = quarter_bounds(year, quarter)[1] + datetime.timedelta(days=REPORT_DUE_DAYS)
+    label = f"{year} Q{quarter}"
+    return {"label": label, "report": report, "due_date": due_date, "overdue": today > due_date}
 
 
-def report_create(request, *args, **kwargs):
-    raise NotImplementedError
+@never_cache
+@operator_required
+@require_GET
+def dashboard(request):
+    institution = get_operator(request).institution
+    today = timezone.localdate()
+    reports = list(reports_for_operator(request))
+    context = {
+        "institution": institution,
+        "today": today,
+        "licence": _validity(institution.licences.first(), today),
+        "accreditation": _validity(institution.accreditations.first(), today),
+        "reports": reports,
+        "returned": [r for r in reports if r.status == "returned"],
+        "due": _report_due(reports, today),
+    }
+    return render(request, "lpk_registry/dashboard.html", context)
 
 
-def report_detail(request, *args, **kwargs):
-    raise NotImplementedError
+# --- Institution profile -------------------------------------------------------------------
 
 
-def report_edit(request, *args, **kwargs):
-    raise NotImplementedError
+@never_cache
+@operator_required
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    institution = get_operator(request).institution
+    form = ProfileForm(request.POST or None, instance=institution)
+    if request.method == "POST" and form.is_valid():
+        form.save()  # one row of contact details; simple-history records who changed what
+        messages.success(request, _("The contact details of your institution have been saved."))
+        return redirect("lpk_registry:dashboard")
+    return render(request, "lpk_registry/profile.html", {"form": form, "institution": institution})
 
 
-def report_submit(request, *args, **kwargs):
-    raise NotImplementedError
+# --- Reports -------------------------------------------------------------------------------
 
 
-def template_download(request, *args, **kwargs):
-    raise NotImplementedError
+@never_cache
+@operator_required
+@require_GET
+def report_list(request):
+    reports = reports_for_operator(request)
+    return render(request, "lpk_registry/report_list.html", {"reports": reports, "today": timezone.localdate()})
 
 
-def upload(request, *args, **kwargs):
-    raise NotImplementedError
+@never_cache
+@operator_required
+@require_http_methods(["GET", "POST"])
+def report_create(request):
+    institution = get_operator(request).institution
+    today = timezone.localdate()
+    year, quarter = last_finished_quarter(today)
+    form = ReportCreateForm(
+        request.POST or None, institution=institution, today=today, initial={"year": year, "quarter": quarter}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.report_create(institution=institution, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error, non_field="quarter")
+        else:
+            messages.success(request, _("The report has been created. Now fill in its programmes and graduates."))
+            return redirect("lpk_registry:report_edit", pk=report.pk)
+    return render(request, "lpk_registry/report_create.html", {"form": form})
 
 
-def upload_preview(request, *args, **kwargs):
-    raise NotImplementedError
+@never_cache
+@operator_required
+@require_GET
+def report_detail(request, pk):
+    report = get_report_for_operator(request, pk)
+    context = {
+        "report": report,
+        "programme_lines": report.programme_lines.all(),
+        "graduates": report.graduates.all(),
+        "events": report.events.select_related("actor"),
+        "today": timezone.localdate(),
+    }
+    return render(request, "lpk_registry/report_detail.html", context)
 
 
-def upload_confirm(request, *args, **kwargs):
-    raise NotImplementedError
+def _locked(request, report: GraduateReport):
+    """A submitted or accepted report is read-only: say so on its page, change nothing."""
+    messages.warning(request, _("This report has been submitted and can no longer be changed."))
+    return redirect("lpk_registry:report_detail", pk=report.pk)
+
+
+@never_cache
+@operator_required
+@require_http_methods(["GET", "POST"])
+def report_edit(request, pk):
+    report = get_report_for_operator(request, pk)
+    if not report.is_editable_by_operator:
+        return _locked(request, report)
+    forms = ReportContentForms(request.POST if request.method == "POST" else None, report=report)
+    if request.method == "POST" and forms.is_valid():
+        try:
+            services.report_replace_content(report=report, content=forms.content(), actor=request.user)
+        except ValidationError as error:
+            forms.add_service_error(error)
+        else:
+            messages.success(request, _("The report has been saved. It is sent to the office only when you submit it."))
+            if "continue" in request.POST:
+                return redirect("lpk_registry:report_edit", pk=report.pk)
+            return redirect("lpk_registry:report_detail", pk=report.pk)
+    return render(request, "lpk_registry/report_edit.html", {"report": report, "forms": forms})
+
+
+@operator_required
+@require_POST
+def report_submit(request, pk):
+    report = get_report_for_operator(request, pk)
+    try:
+        services.report_submit(report=report, actor=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The report has been sent to the office. You will see here when it is reviewed."))
+    return redirect("lpk_registry:report_detail", pk=report.pk)
