@@ -1,0 +1,123 @@
+"""An LPK operator's report cycle in headless Chromium: template, upload, submit, return, fix, accept."""
+
+import io
+from pathlib import Path
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from lpk_registry import compliance
+from lpk_registry.models import GraduateReport
+from tests.factories import GraduateReportFactory, InstitutionFactory, UserFactory, lpk_operator
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+MAN = "3672011203010004"  # born 12 March 2001
+WOMAN = "3672055208020007"  # born 12 August 2002
+
+
+def _filled_template(path: str, *, woman_status: str) -> bytes:
+    """The downloaded template with its example rows replaced by this quarter's graduates."""
+    workbook = openpyxl.load_workbook(io.BytesIO(Path(path).read_bytes()))
+    programmes, graduates = workbook["Program"], workbook["Lulusan"]
+    programmes.delete_rows(2)
+    graduates.delete_rows(2)
+    programmes.append(["Bahasa Jepang N4", "Bahasa Jepang", 2, 2, 1, 1])
+    graduates.append([MAN, "Rizky Maulana", "L", "Bahasa Jepang N4", "T", "", "belum bekerja", ""])
+    graduates.append(
+        [WOMAN, "Dewi Sartika", "P", "Bahasa Jepang N4", "Y", "JFT-2026-0042", woman_status, "PT Sakura Indonesia"]
+    )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _upload(page, live_server, report, content: bytes):
+    page.goto(live_server.url + reverse("lpk_registry:report_upload", args=[report.pk]))
+    page.set_input_files(
+        "input[type=file]", files=[{"name": "laporan.xlsx", "buffer": content, "mimeType": "application/octet-stream"}]
+    )
+    page.get_by_role("button", name="Periksa file").click()
+    page.wait_for_load_state()
+
+
+def _staff_page(browser, live_server):
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    staff = context.new_page()
+    staff.goto(live_server.url + reverse("admin:login"))
+    staff.fill("#id_username", "pembina.lpk")
+    staff.fill("#id_password", "rahasia-123")
+    staff.locator("input[type=submit]").click()
+    staff.wait_for_url(live_server.url + reverse("admin:index"))
+    return context, staff
+
+
+def test_operator_uploads_submits_is_returned_fixes_and_is_accepted(live_server, browser, page, axe):
+    institution = InstitutionFactory(name="LPK Sakura Nihongo Cilegon")
+    operator = lpk_operator(institution=institution)
+    year, quarter = compliance.last_finished_quarter()
+    report = GraduateReportFactory(institution=institution, year=year, quarter=quarter)
+    UserFactory(username="pembina.lpk", is_staff=True, is_superuser=True)
+
+    # The operator logs in and downloads the template from the report page.
+    page.goto(live_server.url + reverse("lpk_registry:login"))
+    page.fill("#id_username", operator.email)
+    page.fill("#id_password", "rahasia-123")
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_url(live_server.url + reverse("lpk_registry:dashboard"))
+    page.goto(live_server.url + reverse("lpk_registry:report_detail", args=[report.pk]))
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Unduh templat spreadsheet").click()
+    template = download.value.path()
+
+    # A status the office cannot read is refused with its row and column, and nothing is saved.
+    _upload(page, live_server, report, _filled_template(template, woman_status="kerja kantoran"))
+    problems = page.locator("main table").first.inner_text()
+    assert "Lulusan" in problems and "3\tStatus\tStatus “kerja kantoran” tidak dikenal" in problems
+    assert report.graduates.count() == 0
+    assert axe(page) == []
+
+    # The filled template: preview, save, submit.
+    _upload(page, live_server, report, _filled_template(template, woman_status="bekerja"))
+    assert "Dewi Sartika" in page.content()
+    assert axe(page) == []
+    page.get_by_role("button", name="Simpan ke laporan").first.click()
+    page.wait_for_url(live_server.url + reverse("lpk_registry:report_detail", args=[report.pk]))
+    assert report.graduates.count() == 2
+    page.get_by_role("button", name="Kirim laporan ke dinas").click()
+    page.wait_for_load_state()
+    assert GraduateReport.objects.get(pk=report.pk).status == "submitted"
+
+    # Staff return it with a comment.
+    context, staff = _staff_page(browser, live_server)
+    staff.goto(live_server.url + reverse("admin:lpk_registry_graduatereport_change", args=[report.pk]))
+    staff.get_by_role("link", name="Kembalikan dengan catatan…").click()
+    staff.locator("form textarea").fill("Rizky Maulana sudah bekerja di PT Krakatau Posco: perbarui statusnya.")
+    staff.locator("input[type=submit].default").click()
+    staff.wait_for_load_state()
+    assert GraduateReport.objects.get(pk=report.pk).status == "returned"
+
+    # The operator sees the comment, fixes the row by form and resubmits.
+    page.goto(live_server.url + reverse("lpk_registry:dashboard"))
+    assert "perbarui statusnya" in page.content()
+    page.goto(live_server.url + reverse("lpk_registry:report_edit", args=[report.pk]))
+    prefix = page.locator(f"input[name$='-nik'][value='{MAN}']").get_attribute("name").removesuffix("-nik")
+    page.select_option(f"[name='{prefix}-status']", "working")
+    page.fill(f"[name='{prefix}-company']", "PT Krakatau Posco")
+    page.get_by_role("button", name="Simpan", exact=True).click()
+    page.wait_for_url(live_server.url + reverse("lpk_registry:report_detail", args=[report.pk]))
+    assert report.graduates.get(nik=MAN).company == "PT Krakatau Posco"
+    page.get_by_role("button", name="Kirim laporan yang sudah diperbaiki").click()
+    page.wait_for_load_state()
+    assert GraduateReport.objects.get(pk=report.pk).status == "submitted"
+
+    # Staff accept; the trail keeps every step.
+    staff.goto(live_server.url + reverse("admin:lpk_registry_graduatereport_change", args=[report.pk]))
+    staff.get_by_role("button", name="Terima").click()
+    staff.wait_for_load_state()
+    context.close()
+    report.refresh_from_db()
+    assert report.status == "accepted"
+    assert list(report.events.values_list("action", flat=True)) == ["submitted", "returned", "submitted", "accepted"]
+    Path(template).unlink(missing_ok=True)
