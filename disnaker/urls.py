@@ -47,4 +47,5 @@ urlpatterns = [
     *account_patterns,
     path("", include("training.urls")),
     path("", include("lpk_registry.urls")),
+    path("", include("placement.urls")),
 ]

@@ -4,7 +4,7 @@ import random
 import factory
 from django.contrib.auth import get_user_model
 
-from disnaker.models import Certification, EducationLevel, Kelurahan, Person
+from disnaker.models import Certification, EducationLevel, KbjiMajorGroup, KbliSection, Kelurahan, Person
 
 
 def make_nik(
@@ -158,3 +158,46 @@ class GraduateReportFactory(factory.django.DjangoModelFactory):
     institution = factory.SubFactory(InstitutionFactory)
     year = 2026
     quarter = 3
+
+
+class CompanyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "placement.Company"
+
+    name = factory.Sequence(lambda n: f"PT Baja Cilegon {n}")
+    nib = factory.Sequence(lambda n: f"{8120000000000 + n:013d}")
+    kbli_section = factory.LazyFunction(lambda: KbliSection.objects.get(section="C"))
+    kbli_code = "24101"
+    size = "large"
+    address = "Jl. Industri No. 1, Cilegon"
+    kelurahan = factory.LazyFunction(lambda: Kelurahan.objects.order_by("code").last())
+    phone = "0254 123456"
+    email = factory.Sequence(lambda n: f"hrd{n}@example.org")
+    contact_name = "Bagian HRD"
+    status = "verified"
+
+
+def company_hr(*, company=None, email=None):
+    """A company HR user's account (not staff) for ``company``."""
+    from placement.models import CompanyUser
+
+    company = company or CompanyFactory()
+    email = email or f"hr{company.pk}-{random.randrange(10**6)}@example.org"
+    user = UserFactory(username=email, email=email)
+    CompanyUser.objects.create(user=user, company=company)
+    return user
+
+
+class VacancyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "placement.Vacancy"
+
+    company = factory.SubFactory(CompanyFactory)
+    title = "Juru Las (Welder) 3G"
+    kbji_group = factory.LazyFunction(lambda: KbjiMajorGroup.objects.get(code="7"))
+    kbji_code = "7212"
+    headcount = 5
+    open_from = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=3))
+    open_until = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=27))
+    location = "Kawasan Industri Krakatau, Cilegon"
+    work_type = "contract"

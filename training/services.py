@@ -13,6 +13,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from disnaker.dates import add_months
 from disnaker.models import Certification, Person
 from disnaker.nik import normalize_nik
 from disnaker.services import person_create
@@ -413,24 +414,13 @@ def certificate_render_later(certificate: ParticipantCertificate) -> None:
 # --- Alumni tracer ------------------------------------------------------------------------
 
 
-def _add_months(day: datetime.date, months: int) -> datetime.date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for last_day in (31, 30, 29, 28):
-        try:
-            return datetime.date(year, month, min(day.day, last_day))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
-
-
 def tracer_due_milestone(graduated_on: datetime.date, today: datetime.date) -> int | None:
     """The milestone (3, 6 or 12 months) whose window contains today, if any."""
     due = None
     for months in TracerResponse.MILESTONES:
-        if _add_months(graduated_on, months) <= today:
+        if add_months(graduated_on, months) <= today:
             due = months
-    if due == 12 and today >= _add_months(graduated_on, 15):
+    if due == 12 and today >= add_months(graduated_on, 15):
         return None
     return due
 
@@ -441,7 +431,7 @@ def tracer_open_due(*, now: datetime.datetime | None = None) -> list[TracerRespo
     now = now or timezone.now()
     today = timezone.localdate(now)
     opened = []
-    graduates = Registration.objects.filter(outcome=Outcome.GRADUATED, batch__end_date__lte=_add_months(today, -3))
+    graduates = Registration.objects.filter(outcome=Outcome.GRADUATED, batch__end_date__lte=add_months(today, -3))
     for registration in graduates.select_related("batch").iterator():
         months = tracer_due_milestone(registration.batch.end_date, today)
         if months is None:
