@@ -4,7 +4,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -13,15 +13,17 @@ from .models import Kelurahan, Person, Sex
 from .nik import validate_nik
 
 
-def add_service_errors(form: forms.BaseForm, error: ValidationError, aliases: dict | None = None) -> None:
-    """Shows a service's ValidationError beside the form's fields; the rest goes on top of the form."""
-    aliases = aliases or {}
+def add_service_errors(
+    form: forms.BaseForm, error: ValidationError, *, non_field: str | None = None, aliases: dict | None = None
+) -> None:
+    """Shows a service's ValidationError beside the form's fields; the rest goes to ``non_field``
+    (the top of the form by default). ``aliases`` maps a service's field names to the form's."""
     if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
+        form.add_error(non_field, error)
         return
     for field, errors in error.error_dict.items():
-        field = aliases.get(field, field)
-        form.add_error(field if field in form.fields else None, errors)
+        field = (aliases or {}).get(field, field)
+        form.add_error(field if field in form.fields and field != NON_FIELD_ERRORS else non_field, errors)
 
 
 class KelurahanChoiceField(forms.ModelChoiceField):

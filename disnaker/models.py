@@ -112,6 +112,22 @@ class Disability(models.TextChoices):
     MULTIPLE = "ganda", _("Multiple")
 
 
+class EmploymentStatus(models.TextChoices):
+    """A graduate's situation, asked the same way by the BLK tracer and in LPK reports."""
+
+    WORKING = "working", _("Working")
+    SELF_EMPLOYED = "self_employed", _("Self-employed")
+    NOT_WORKING = "not_working", _("Not yet working")
+    STUDYING = "studying", _("Continuing study")
+
+
+class WageBand(models.TextChoices):
+    BELOW_2M = "lt2", _("Below Rp 2 million")
+    FROM_2M = "2to4", _("Rp 2–4 million")
+    FROM_4M = "4to6", _("Rp 4–6 million")
+    ABOVE_6M = "gt6", _("Above Rp 6 million")
+
+
 class PersonQuerySet(models.QuerySet):
     def by_nik(self, nik: str):
         return self.filter(nik=normalize_nik(nik))

@@ -146,6 +146,12 @@ CELERY_BEAT_SCHEDULE = {
     "training.tracer_open_due": {"task": "training.tracer_open_due", "schedule": crontab(hour=7, minute=0)},
     # LPK licence/accreditation expiry and report due/overdue reminders, before the office opens.
     "lpk_registry.send_reminders": {"task": "lpk_registry.send_reminders", "schedule": crontab(hour=6, minute=0)},
+    # AK/1 cards past their two years expire; holders are reminded a week before each re-report.
+    "placement.cards_expire": {"task": "placement.cards_expire", "schedule": crontab(hour=0, minute=45)},
+    "placement.card_rereport_reminders": {
+        "task": "placement.card_rereport_reminders",
+        "schedule": crontab(hour=7, minute=15),
+    },
     # Uploaded report spreadsheets never confirmed hold NIKs: remove them after a day.
     "lpk_registry.uploads_discard_stale": {
         "task": "lpk_registry.uploads_discard_stale",

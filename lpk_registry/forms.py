@@ -6,7 +6,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from disnaker.fields import NikFormField
@@ -21,17 +21,6 @@ MAX_PROGRAMME_LINES = 100
 MAX_GRADUATE_ROWS = 500
 PROGRAMME_DATALIST_ID = "programme-names"
 STATUSES_WITH_COMPANY = (GraduateStatus.WORKING, GraduateStatus.SELF_EMPLOYED)
-
-
-def add_service_errors(form: forms.BaseForm, error: ValidationError, *, non_field: str | None = None) -> None:
-    """A service's ValidationError beside the form's fields; ``non_field`` names where the rest goes."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(non_field, error)
-        return
-    for field, errors in error.error_dict.items():
-        if field == NON_FIELD_ERRORS or field not in form.fields:
-            field = non_field
-        form.add_error(field, errors)
 
 
 # --- Login and password ----------------------------------------------------------------------

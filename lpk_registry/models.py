@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from disnaker.fields import NikField
-from disnaker.models import Kelurahan, Person, Sex
+from disnaker.models import EmploymentStatus, Kelurahan, Person, Sex
 from disnaker.storage import private_storage, private_upload_to
 
 nib_validator = RegexValidator(r"^\d{13}$", _("The NIB must be exactly 13 digits."), code="nib")
@@ -342,11 +342,7 @@ class ReportProgrammeLine(models.Model):
         return self.graduates_male + self.graduates_female
 
 
-class GraduateStatus(models.TextChoices):
-    WORKING = "working", _("Working")
-    SELF_EMPLOYED = "self_employed", _("Self-employed")
-    NOT_WORKING = "not_working", _("Not yet working")
-    STUDYING = "studying", _("Continuing study")
+GraduateStatus = EmploymentStatus
 
 
 class ReportGraduate(models.Model):

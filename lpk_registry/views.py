@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from disnaker.forms import add_service_errors
+
 from . import services
 from .access import active_operator, get_operator, get_report_for_operator, operator_required, reports_for_operator
 from .forms import (
@@ -24,7 +26,6 @@ from .forms import (
     ProfileForm,
     ReportContentForms,
     ReportCreateForm,
-    add_service_errors,
     last_finished_quarter,
 )
 from .models import REPORT_DUE_DAYS, GraduateReport, Licence, quarter_bounds

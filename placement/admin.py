@@ -1,1 +1,330 @@
 from . import admin_ak1  # noqa: F401 - registers the AK/1 admin
+
+# isort: split
+# Admin of companies, vacancy and placement reports, apprenticeships and layoffs.
+# Company decisions go through placement.services; staff see NIKs only with the reveal permission.
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from disnaker.admin import can_reveal_personal_data
+from disnaker.admin_site import DisnakerModelAdmin
+from disnaker.nik import mask_nik
+
+from . import services
+from .models import Apprenticeship, Company, CompanyUser, LayoffReport, Placement, Vacancy
+
+
+class ReasonForm(forms.Form):
+    required_css_class = "required"
+    reason = forms.CharField(label=_("Reason"), max_length=255, widget=forms.Textarea(attrs={"rows": 3, "cols": 60}))
+
+
+def _ask_reason(model_admin, request, queryset, *, action: str, title: str, intro: str, button: str, apply):
+    """An action that needs a reason: the form first, then ``apply(obj, reason)`` for each row."""
+    form = ReasonForm(request.POST if "apply" in request.POST else None)
+    if form.is_bound and form.is_valid():
+        _each(model_admin, request, queryset, lambda obj: apply(obj, form.cleaned_data["reason"]), title)
+        return None
+    context = model_admin.admin_site.each_context(request) | {
+        "title": title,
+        "intro": intro,
+        "button": button,
+        "action": action,
+        "opts": model_admin.opts,
+        "queryset": queryset,
+        "form": form,
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        "media": model_admin.media,
+    }
+    return TemplateResponse(request, "admin/placement/reason.html", context)
+
+
+def _each(model_admin, request, queryset, change, done_title) -> None:
+    """Applies ``change`` to each row; reports how many changed and why others did not."""
+    done, failures = 0, []
+    for obj in queryset:
+        try:
+            change(obj)
+        except ValidationError as error:
+            failures.append(f"{obj}: {' '.join(error.messages)}")
+        else:
+            done += 1
+    model_admin.message_user(
+        request, gettext("%(title)s: %(count)d done.") % {"title": done_title, "count": done}, messages.SUCCESS
+    )
+    for failure in failures:
+        model_admin.message_user(request, failure, messages.WARNING)
+
+
+# --- Companies ------------------------------------------------------------------------------
+
+
+class CompanyStatusFilter(admin.SimpleListFilter):
+    """The verification queue: companies waiting for a decision by default."""
+
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [*Company.Status.choices, ("all", _("All"))]
+
+    def value(self):
+        return super().value() or Company.Status.PENDING
+
+    def queryset(self, request, queryset):
+        return queryset if self.value() == "all" else queryset.filter(status=self.value())
+
+    def choices(self, changelist):
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+
+class CompanyUserInline(admin.TabularInline):
+    model = CompanyUser
+    fk_name = "company"
+    fields = ("user", "is_active", "created_at")
+    readonly_fields = ("created_at",)
+    raw_id_fields = ("user",)
+    extra = 0
+
+
+@admin.register(Company)
+class CompanyAdmin(SimpleHistoryAdmin, DisnakerModelAdmin):
+    list_display = ("name", "nib", "kbli_code", "kbli_section", "size", "status", "vacancy_count", "created_at")
+    list_select_related = ("kbli_section",)
+    search_fields = ("name", "=nib", "kbli_code", "email")
+    list_filter = (CompanyStatusFilter, "kbli_section", "size")
+    autocomplete_fields = ("kelurahan",)
+    readonly_fields = ("status", "status_note", "verified_at", "verified_by", "created_at")
+    inlines = [CompanyUserInline]
+    actions = ("verify", "reject")
+    fieldsets = (
+        (None, {"fields": ("name", "nib", "kbli_section", "kbli_code", "size")}),
+        (_("Address and contact"), {"fields": ("address", "kelurahan", "phone", "email", "contact_name")}),
+        (_("Verification"), {"fields": ("status", "status_note", "verified_at", "verified_by", "created_at")}),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(vacancy_count=Count("vacancies"))
+
+    @admin.display(description=_("vacancies"), ordering="vacancy_count")
+    def vacancy_count(self, obj):
+        return obj.vacancy_count
+
+    @admin.action(description=_("Verify the selected companies"), permissions=["change"])
+    def verify(self, request, queryset):
+        _each(
+            self, request, queryset,
+            lambda company: services.company_verify(company=company, actor=request.user), gettext("Verified"),
+        )  # fmt: skip
+
+    @admin.action(description=_("Reject (asks for the reason)…"), permissions=["change"])
+    def reject(self, request, queryset):
+        return _ask_reason(
+            self, request, queryset, action="reject",
+            title=gettext("Reject companies"),
+            intro=gettext("These companies' registrations will be rejected; their HR users read the reason."),
+            button=gettext("Reject"),
+            apply=lambda company, reason: services.company_reject(company=company, actor=request.user, note=reason),
+        )  # fmt: skip
+
+
+@admin.register(CompanyUser)
+class CompanyUserAdmin(SimpleHistoryAdmin, DisnakerModelAdmin):
+    list_display = ("user", "company", "is_active", "created_at")
+    list_select_related = ("user", "company")
+    search_fields = ("user__email", "user__username", "company__name")
+    list_filter = ("is_active",)
+    autocomplete_fields = ("company",)
+    raw_id_fields = ("user", "invited_by")
+
+
+# --- Vacancies ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def _set_hidden(vacancy: Vacancy, *, hidden: bool, reason: str, actor) -> None:
+    """Hides a vacancy from the public list (or shows it again); the history records who and why."""
+    vacancy = Vacancy.objects.select_for_update().get(pk=vacancy.pk)
+    vacancy.is_hidden = hidden
+    vacancy.hidden_reason = reason if hidden else ""
+    vacancy._change_reason = reason or gettext("shown again")
+    vacancy._history_user = actor
+    vacancy.save(update_fields=["is_hidden", "hidden_reason"])
+
+
+@admin.register(Vacancy)
+class VacancyAdmin(SimpleHistoryAdmin, DisnakerModelAdmin):
+    list_display = (
+        "title", "company", "kbji_group", "positions", "open_until", "status", "is_hidden", "reported_at",
+        "candidates_link",
+    )  # fmt: skip
+    list_select_related = ("company", "kbji_group")
+    search_fields = ("title", "=registration_number", "company__name", "required_certification")
+    list_filter = ("status", "is_hidden", "kbji_group", "work_type", ("company", admin.RelatedOnlyFieldListFilter))
+    autocomplete_fields = ("company", "kbji_group", "min_education")
+    raw_id_fields = ("reported_by",)
+    readonly_fields = ("registration_number", "filled", "candidates_link")
+    date_hierarchy = "reported_at"
+    actions = ("hide", "unhide")
+    fieldsets = (
+        (None, {"fields": ("company", "registration_number", "title", "kbji_group", "kbji_code", "description")}),
+        (_("Positions"), {"fields": ("headcount", "filled", "status", ("open_from", "open_until"), "candidates_link")}),
+        (
+            _("Requirements"),
+            {
+                "fields": (
+                    ("min_age", "max_age"),
+                    "sex",
+                    "min_education",
+                    "required_certification",
+                    "skills",
+                    "experience_years",
+                    "local_residents_only",
+                )
+            },
+        ),  # fmt: skip
+        (_("Work"), {"fields": (("wage_min", "wage_max"), "location", "work_type")}),
+        (_("Public list"), {"fields": ("is_hidden", "hidden_reason")}),
+        (_("Report"), {"fields": ("reported_at", "reported_by")}),
+    )
+
+    @admin.display(description=_("positions"))
+    def positions(self, obj):
+        return f"{obj.filled}/{obj.headcount}"
+
+    @admin.display(description=_("candidates"))
+    def candidates_link(self, obj):
+        if obj.pk is None:
+            return "-"
+        return format_html(
+            '<a href="{}">{}</a>', reverse("placement:staff_matching", args=[obj.pk]), gettext("Recommend candidates")
+        )
+
+    @admin.action(description=_("Hide from the public list (asks for the reason)…"), permissions=["change"])
+    def hide(self, request, queryset):
+        return _ask_reason(
+            self, request, queryset, action="hide",
+            title=gettext("Hide vacancies"),
+            intro=gettext("These vacancies will no longer be shown on the public list."),
+            button=gettext("Hide"),
+            apply=lambda vacancy, reason: _set_hidden(vacancy, hidden=True, reason=reason, actor=request.user),
+        )  # fmt: skip
+
+    @admin.action(description=_("Show again on the public list"), permissions=["change"])
+    def unhide(self, request, queryset):
+        _each(
+            self, request, queryset,
+            lambda vacancy: _set_hidden(vacancy, hidden=False, reason="", actor=request.user), gettext("Shown again"),
+        )  # fmt: skip
+
+
+# --- Placements -----------------------------------------------------------------------------
+
+
+@admin.register(Placement)
+class PlacementAdmin(SimpleHistoryAdmin, DisnakerModelAdmin):
+    """Placements come from the companies' reports (portal or upload), which decide the source."""
+
+    list_display = ("name", "nik", "position", "company", "start_date", "contract_type", "source", "is_local_resident")
+    list_select_related = ("company",)
+    search_fields = ("name", "=nik", "=registration_number", "position", "company__name")
+    list_filter = ("source", "is_local_resident", "contract_type", "start_date")
+    autocomplete_fields = ("company", "person")
+    raw_id_fields = ("vacancy", "reported_by")
+    readonly_fields = ("registration_number", "source", "is_local_resident", "nik_masked")
+    date_hierarchy = "start_date"
+
+    @admin.display(description=_("NIK"))
+    def nik_masked(self, obj):
+        return mask_nik(obj.nik)
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_list_display(self, request):
+        names = list(self.list_display)
+        if not can_reveal_personal_data(request.user):
+            names[names.index("nik")] = "nik_masked"
+        return names
+
+    def get_search_fields(self, request):
+        if can_reveal_personal_data(request.user):
+            return self.search_fields
+        return [name for name in self.search_fields if name != "=nik"]
+
+    def get_fields(self, request, obj=None):
+        fields = [
+            "registration_number", "company", "vacancy", "person", "nik", "name", "position", "start_date",
+            "contract_type", "wage_band", "source", "is_local_resident", "reported_at", "reported_by",
+        ]  # fmt: skip
+        if not can_reveal_personal_data(request.user):
+            return ["nik_masked" if f == "nik" else f for f in fields]
+        return fields
+
+    def history_view(self, request, object_id, extra_context=None):
+        # Past versions show the full NIK.
+        if not can_reveal_personal_data(request.user):
+            raise PermissionDenied
+        return super().history_view(request, object_id, extra_context)
+
+
+# --- Apprenticeships and layoffs ------------------------------------------------------------
+
+
+class ApprenticeshipForm(forms.ModelForm):
+    class Meta:
+        model = Apprenticeship
+        fields = ("company", "programme", "destination", "duration_months", "start_date", "status", "participants")
+        error_messages = {
+            "duration_months": {
+                "max_value": _("An apprenticeship lasts at most 12 months (Permenaker 6/2020)."),
+                "min_value": _("An apprenticeship lasts at least one month."),
+            }
+        }
+
+
+@admin.register(Apprenticeship)
+class ApprenticeshipAdmin(SimpleHistoryAdmin, DisnakerModelAdmin):
+    form = ApprenticeshipForm
+    list_display = (
+        "programme", "company", "destination", "start_date", "duration_months", "status", "participant_count",
+    )  # fmt: skip
+    list_select_related = ("company",)
+    search_fields = ("programme", "company__name")
+    list_filter = ("destination", "status", "start_date")
+    autocomplete_fields = ("company", "participants")
+    date_hierarchy = "start_date"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(participant_count=Count("participants"))
+
+    @admin.display(description=_("participants"), ordering="participant_count")
+    def participant_count(self, obj):
+        return obj.participant_count
+
+
+@admin.register(LayoffReport)
+class LayoffReportAdmin(SimpleHistoryAdmin, DisnakerModelAdmin):
+    list_display = ("company", "date", "count", "reported_at")
+    list_select_related = ("company",)
+    search_fields = ("company__name", "reason")
+    list_filter = ("date", ("company", admin.RelatedOnlyFieldListFilter))
+    autocomplete_fields = ("company",)
+    raw_id_fields = ("reported_by",)
+    date_hierarchy = "date"

@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from disnaker.dates import add_months
 from disnaker.fields import NikField
-from disnaker.models import EducationLevel, KbjiMajorGroup, KbliSection, Kelurahan, Person
+from disnaker.models import EducationLevel, KbjiMajorGroup, KbliSection, Kelurahan, Person, WageBand
 from disnaker.storage import private_storage, private_upload_to
 
 nib_validator = RegexValidator(r"^\d{13}$", _("The NIB must be exactly 13 digits."), code="nib")
@@ -328,13 +328,6 @@ class PlacementSource(models.TextChoices):
     LPK = "lpk", _("LPK graduate")
     AK1 = "ak1", _("AK/1 holder")
     OTHER = "other", _("Other")
-
-
-class WageBand(models.TextChoices):
-    BELOW_2M = "lt2", _("Below Rp 2 million")
-    FROM_2M = "2to4", _("Rp 2–4 million")
-    FROM_4M = "4to6", _("Rp 4–6 million")
-    ABOVE_6M = "gt6", _("Above Rp 6 million")
 
 
 class Placement(models.Model):

@@ -1,61 +1,304 @@
-"""(being written)"""
+"""The company HR portal at /perusahaan/: registration, login, dashboard, vacancy, placement and layoff reports.
+
+Every page after the login goes through ``access.company_user_required``; the pages that report
+also through ``access.verified_company_required``. Objects are reached only through
+``access.get_*_for_company`` (another company's object answers 404).
+"""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from disnaker.forms import add_service_errors
+from disnaker.pdf import qr_svg, render_pdf
+
+from . import services
+from .access import (
+    active_company_user,
+    company_user_required,
+    get_company,
+    get_placement_for_company,
+    get_vacancy_for_company,
+    placements_for_company,
+    vacancies_for_company,
+    verified_company_required,
+)
+from .forms_company import (
+    CompanyAuthenticationForm,
+    CompanyRegisterForm,
+    InviteForm,
+    LayoffForm,
+    PlacementForm,
+    PlacementUploadForm,
+    VacancyForm,
+    VacancyStatusForm,
+    check_start_date,
+)
+from .notifications import absolute
+from .placement_import import HEADERS, parse_placement_file
+
+RECENT_PLACEMENTS = 10
+
+# --- Registration, login, password --------------------------------------------------------------
 
 
-def company_dashboard(request, *args, **kwargs):
-    raise NotImplementedError
+@never_cache
+@require_http_methods(["GET", "POST"])
+def company_register(request):
+    if active_company_user(request.user):
+        return redirect("placement:company_dashboard")
+    form = CompanyRegisterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            company_user = services.company_register(**form.service_kwargs())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            login(request, company_user.user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Your company has been registered and is waiting for verification."))
+            return redirect("placement:company_dashboard")
+    return render(request, "placement/company/register.html", {"form": form})
 
 
-def company_register(request, *args, **kwargs):
-    raise NotImplementedError
+class CompanyLoginView(auth_views.LoginView):
+    template_name = "placement/company/login.html"
+    authentication_form = CompanyAuthenticationForm
+    next_page = "placement:company_dashboard"
+
+    def get(self, request, *args, **kwargs):
+        if active_company_user(request.user):
+            return redirect(self.get_success_url())
+        return super().get(request, *args, **kwargs)
 
 
-def company_login(request, *args, **kwargs):
-    raise NotImplementedError
+class SetPasswordView(auth_views.PasswordResetConfirmView):
+    """The link of the invitation: choose a password, then the dashboard."""
+
+    template_name = "placement/company/set_password.html"
+    post_reset_login = True
+    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+    success_url = reverse_lazy("placement:company_dashboard")
+
+    def get_user(self, uidb64):
+        user = super().get_user(uidb64)
+        # The same token generator serves other accounts' resets: this page is for HR users only.
+        return user if user is not None and active_company_user(user) else None
+
+    def form_valid(self, form):
+        messages.success(self.request, _("Your password has been saved. Welcome to the company portal."))
+        return super().form_valid(form)
 
 
-def company_logout(request, *args, **kwargs):
-    raise NotImplementedError
+company_login = CompanyLoginView.as_view()
+company_logout = auth_views.LogoutView.as_view(next_page="placement:company_login")  # POST only
+set_password = SetPasswordView.as_view()
 
 
-def set_password(request, *args, **kwargs):
-    raise NotImplementedError
+# --- Dashboard and users ------------------------------------------------------------------------
 
 
-def company_users(request, *args, **kwargs):
-    raise NotImplementedError
+@never_cache
+@company_user_required
+@require_GET
+def company_dashboard(request):
+    company = get_company(request)
+    context = {
+        "company": company,
+        "vacancies": vacancies_for_company(request).exclude(status="closed")[:20],
+        "placements": placements_for_company(request).select_related("vacancy")[:RECENT_PLACEMENTS],
+    }
+    return render(request, "placement/company/dashboard.html", context)
 
 
-def vacancy_list(request, *args, **kwargs):
-    raise NotImplementedError
+@never_cache
+@company_user_required
+@require_http_methods(["GET", "POST"])
+def company_users(request):
+    company = get_company(request)
+    form = InviteForm(request.POST or None)
+    if request.method == "POST":
+        if not company.is_verified:
+            messages.warning(
+                request, _("Your company is waiting for verification: you can invite colleagues once it is verified.")
+            )
+            return redirect("placement:company_users")
+        if form.is_valid():
+            try:
+                services.company_user_invite(company=company, email=form.cleaned_data["email"], actor=request.user)
+            except ValidationError as error:
+                add_service_errors(form, error, non_field="email")
+            else:
+                messages.success(request, _("The invitation has been sent."))
+                return redirect("placement:company_users")
+    users = company.users.select_related("user").order_by("user__email")
+    return render(request, "placement/company/users.html", {"company": company, "users": users, "form": form})
 
 
-def vacancy_create(request, *args, **kwargs):
-    raise NotImplementedError
+# --- Vacancies ----------------------------------------------------------------------------------
 
 
-def vacancy_detail(request, *args, **kwargs):
-    raise NotImplementedError
+@never_cache
+@company_user_required
+@require_GET
+def vacancy_list(request):
+    vacancies = vacancies_for_company(request).select_related("kbji_group")
+    return render(
+        request, "placement/company/vacancy_list.html", {"vacancies": vacancies, "company": get_company(request)}
+    )
 
 
-def vacancy_status(request, *args, **kwargs):
-    raise NotImplementedError
+@never_cache
+@company_user_required
+@verified_company_required
+@require_http_methods(["GET", "POST"])
+def vacancy_create(request):
+    form = VacancyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            vacancy = services.vacancy_report(company=get_company(request), actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The vacancy has been reported. Keep its proof of reporting."))
+            return redirect("placement:company_vacancy_detail", pk=vacancy.pk)
+    return render(request, "placement/company/vacancy_form.html", {"form": form})
 
 
-def placement_list(request, *args, **kwargs):
-    raise NotImplementedError
+@never_cache
+@company_user_required
+@require_GET
+def vacancy_detail(request, pk):
+    vacancy = get_vacancy_for_company(request, pk)
+    context = {
+        "vacancy": vacancy,
+        "placements": vacancy.placements.all(),
+        "status_form": VacancyStatusForm(initial={"status": vacancy.status}),
+        "company": vacancy.company,
+    }
+    return render(request, "placement/company/vacancy_detail.html", context)
 
 
-def placement_create(request, *args, **kwargs):
-    raise NotImplementedError
+@company_user_required
+@verified_company_required
+@require_POST
+def vacancy_status(request, pk):
+    vacancy = get_vacancy_for_company(request, pk)
+    form = VacancyStatusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.vacancy_update_status(vacancy=vacancy, status=form.cleaned_data["status"], actor=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The status of the vacancy has been changed."))
+    else:
+        messages.error(request, _("Choose one of the statuses."))
+    return redirect("placement:company_vacancy_detail", pk=vacancy.pk)
 
 
-def placement_upload(request, *args, **kwargs):
-    raise NotImplementedError
+# --- Placements and layoffs ---------------------------------------------------------------------
 
 
-def layoff_create(request, *args, **kwargs):
-    raise NotImplementedError
+@never_cache
+@company_user_required
+@require_GET
+def placement_list(request):
+    placements = placements_for_company(request).select_related("vacancy")
+    return render(
+        request, "placement/company/placement_list.html", {"placements": placements, "company": get_company(request)}
+    )
 
 
-def proof_pdf(request, *args, **kwargs):
-    raise NotImplementedError
+@never_cache
+@company_user_required
+@verified_company_required
+@require_http_methods(["GET", "POST"])
+def placement_create(request):
+    company = get_company(request)
+    form = PlacementForm(request.POST or None, company=company, initial={"vacancy": request.GET.get("lowongan")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            placement = services.placement_report(company=company, actor=request.user, **form.service_kwargs())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The placement of %(name)s has been reported.") % {"name": placement.name})
+            return redirect("placement:company_placements")
+    return render(request, "placement/company/placement_form.html", {"form": form})
+
+
+@never_cache
+@company_user_required
+@verified_company_required
+@require_http_methods(["GET", "POST"])
+def placement_upload(request):
+    company = get_company(request)
+    form = PlacementUploadForm(request.POST or None, request.FILES or None, company=company)
+    result = service_error = None
+    if request.method == "POST" and form.is_valid():
+        result = parse_placement_file(form.cleaned_data["file"], check_start_date=check_start_date)
+        if result.ok:
+            try:
+                placements = services.placement_report_many(
+                    company=company, actor=request.user, rows=result.rows, vacancy=form.cleaned_data["vacancy"]
+                )
+            except ValidationError as error:
+                service_error = " ".join(error.messages)
+            else:
+                messages.success(request, _("%(count)s placements have been reported.") % {"count": len(placements)})
+                return redirect("placement:company_placements")
+    context = {"form": form, "result": result, "service_error": service_error, "headers": ",".join(HEADERS)}
+    return render(request, "placement/company/placement_upload.html", context)
+
+
+@never_cache
+@company_user_required
+@verified_company_required
+@require_http_methods(["GET", "POST"])
+def layoff_create(request):
+    form = LayoffForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.layoff_report(company=get_company(request), actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The layoff report has been sent to the office."))
+            return redirect("placement:company_dashboard")
+    return render(request, "placement/company/layoff_form.html", {"form": form})
+
+
+# --- Proof of reporting -------------------------------------------------------------------------
+
+
+@company_user_required
+@require_GET
+def proof_pdf(request, kind, pk):
+    if kind == "lowongan":
+        report = get_vacancy_for_company(request, pk)
+    elif kind == "penempatan":
+        report = get_placement_for_company(request, pk)
+    else:
+        raise Http404
+    verify_url = absolute(reverse("placement:report_verify", kwargs={"number": report.registration_number}))
+    context = {
+        "kind": kind,
+        "report": report,
+        "company": report.company,
+        "verify_url": verify_url,
+        "qr_svg": qr_svg(verify_url),
+        "printed_at": timezone.localtime(),
+    }
+    pdf = render_pdf("placement/pdf/proof.html", context)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="bukti-lapor-{report.registration_number}.pdf"'
+    return response

@@ -22,10 +22,11 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from disnaker.admin import can_reveal_personal_data
 from disnaker.admin_site import DisnakerModelAdmin
+from disnaker.forms import add_service_errors
 from disnaker.nik import normalize_nik
 
 from . import services
-from .forms_staff import BatchAdminForm, CompetencyForm, RejectForm, TracerPhoneForm, add_service_errors
+from .forms_staff import BatchAdminForm, CompetencyForm, RejectForm, TracerPhoneForm
 from .models import (
     Attendance,
     Batch,

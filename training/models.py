@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from disnaker.models import Certification, EducationLevel, Person
+from disnaker.models import Certification, EducationLevel, EmploymentStatus, Person, WageBand
 from disnaker.storage import private_storage, private_upload_to
 
 
@@ -373,18 +373,7 @@ class ParticipantCertificate(models.Model):
         return self.number
 
 
-class TracerStatus(models.TextChoices):
-    WORKING = "working", _("Working")
-    SELF_EMPLOYED = "self_employed", _("Self-employed")
-    NOT_WORKING = "not_working", _("Not yet working")
-    STUDYING = "studying", _("Continuing study")
-
-
-class WageBand(models.TextChoices):
-    BELOW_2M = "lt2", _("Below Rp 2 million")
-    FROM_2M = "2to4", _("Rp 2–4 million")
-    FROM_4M = "4to6", _("Rp 4–6 million")
-    ABOVE_6M = "gt6", _("Above Rp 6 million")
+TracerStatus = EmploymentStatus
 
 
 def _tracer_token() -> str:

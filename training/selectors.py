@@ -91,3 +91,14 @@ def certificate_by_code(*, code: str) -> ParticipantCertificate | None:
 def tracer_by_token(*, token: str) -> TracerResponse:
     responses = TracerResponse.objects.select_related("registration__batch__programme")
     return get_object_or_404(responses, token=token)
+
+
+def graduate_person_ids(person_ids) -> set[int]:
+    """Those of ``person_ids`` who graduated from a BLK batch (placement reports count them as BLK)."""
+    from .models import Outcome
+
+    return set(
+        Registration.objects.filter(person_id__in=list(person_ids), outcome=Outcome.GRADUATED)
+        .values_list("person_id", flat=True)
+        .distinct()
+    )

@@ -21,11 +21,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from disnaker.admin import can_reveal_personal_data
+from disnaker.forms import add_service_errors
 
 from . import services
 from .alumni import alumni_search as search_alumni
 from .exports import csv_response, xlsx_response
-from .forms_staff import AlumniFilterForm, AttendanceForm, WalkInForm, add_service_errors
+from .forms_staff import AlumniFilterForm, AttendanceForm, WalkInForm
 from .models import Attendance, Batch, ParticipantCertificate, Registration, TracerStatus
 
 # Files a browser may show inline; anything else is downloaded, never rendered.

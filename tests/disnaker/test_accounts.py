@@ -361,7 +361,7 @@ def test_account_home_shows_the_profile_with_the_nik_masked_and_links_to_the_ser
     assert person.nik_masked in html and person.nik not in html
     assert f'href="{reverse("account_profile")}"' in html
     assert 'href="/akun/pelatihan/"' in html  # training:my_registrations
-    assert "Kartu AK/1 saya" in html and "Segera hadir" in html  # placement:ak1_home is not there yet
+    assert "Kartu AK/1 saya" in html and f'href="{reverse("placement:ak1_home")}"' in html
 
 
 @pytest.mark.django_db
