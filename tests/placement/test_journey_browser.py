@@ -1,0 +1,127 @@
+"""Placement in headless Chromium: a company reports a vacancy, staff find certified alumni, the
+company reports the placement; a job seeker downloads their AK/1 card."""
+
+import datetime
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from disnaker.models import EducationLevel, KbjiMajorGroup
+from placement import cards
+from placement.models import JobSeekerCard, Placement, Vacancy
+from tests.factories import (
+    BatchFactory,
+    CertificationFactory,
+    CompanyFactory,
+    PersonFactory,
+    RegistrationFactory,
+    UserFactory,
+    company_hr,
+    job_seeker,
+    make_nik,
+)
+from tests.placement.test_ak1 import documents, private_files  # noqa: F401 - fixture
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WELDER_NIK = make_nik(sex="L", birth_date=datetime.date(1999, 7, 17), serial=321)
+
+
+def _certified_blk_welder():
+    welder = PersonFactory(
+        nik=WELDER_NIK, name="Andi Saputra", sex="L", birth_date=datetime.date(1999, 7, 17),
+        education=EducationLevel.objects.get(code="smk"),
+    )  # fmt: skip
+    CertificationFactory(person=welder, scheme="Juru Las 3G SMAW", valid_until=timezone.localdate().replace(year=2030))
+    past = BatchFactory(
+        start_date=datetime.date(2026, 1, 5), end_date=datetime.date(2026, 2, 27),
+        registration_opens=datetime.date(2025, 12, 1), registration_closes=datetime.date(2025, 12, 31),
+    )  # fmt: skip
+    RegistrationFactory(person=welder, batch=past, status="confirmed", outcome="graduated")
+    return welder
+
+
+def _fill(page, values: dict):
+    for name, value in values.items():
+        field = page.locator(f"[name='{name}']")
+        if field.evaluate("e => e.tagName") == "SELECT":
+            field.select_option(value)
+        else:
+            field.fill(value)
+
+
+def test_company_reports_a_vacancy_staff_match_alumni_and_the_company_reports_the_placement(
+    live_server, browser, page, axe
+):
+    welder = _certified_blk_welder()
+    company = CompanyFactory(name="PT Baja Krakatau Demo")
+    hr = company_hr(company=company)
+    UserFactory(username="petugas.penempatan", is_staff=True, is_superuser=True)
+
+    # 1. HR logs in and reports a vacancy with the Perpres 57/2023 fields.
+    page.goto(live_server.url + reverse("placement:company_login"))
+    page.fill("#id_username", hr.email)
+    page.fill("#id_password", "rahasia-123")
+    page.locator("main button[type=submit]").click()
+    page.wait_for_url(live_server.url + reverse("placement:company_dashboard"))
+    page.goto(live_server.url + reverse("placement:company_vacancy_create"))
+    assert axe(page) == []
+    today = timezone.localdate()
+    _fill(page, {
+        "title": "Juru Las 3G", "kbji_group": str(KbjiMajorGroup.objects.get(code="7").pk), "kbji_code": "7212",
+        "headcount": "2", "open_from": today.isoformat(),
+        "open_until": (today + datetime.timedelta(days=30)).isoformat(),
+        "min_age": "18", "max_age": "40", "required_certification": "Juru Las 3G SMAW",
+        "location": "Kawasan Industri Krakatau, Cilegon", "work_type": "contract",
+    })  # fmt: skip
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_load_state()
+    vacancy = Vacancy.objects.get(company=company, title="Juru Las 3G")
+    assert vacancy.registration_number in page.content()
+
+    # 2. Staff open the candidates for the vacancy and find the certified alumnus.
+    staff_context = browser.new_context(viewport={"width": 1400, "height": 900})
+    staff = staff_context.new_page()
+    staff.goto(live_server.url + reverse("admin:login"))
+    staff.fill("#id_username", "petugas.penempatan")
+    staff.fill("#id_password", "rahasia-123")
+    staff.locator("input[type=submit]").click()
+    staff.goto(live_server.url + reverse("placement:staff_matching", args=[vacancy.pk]))
+    assert "Andi Saputra" in staff.content()
+    staff_context.close()
+
+    # 3. The company reports the placement of that alumnus for the vacancy.
+    page.goto(live_server.url + reverse("placement:company_placement_create"))
+    _fill(page, {
+        "vacancy": str(vacancy.pk), "nik": WELDER_NIK, "name": "Andi Saputra", "sex": "L",
+        "position": "Juru Las", "start_date": today.isoformat(), "contract_type": "contract",
+    })  # fmt: skip
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_load_state()
+    placement = Placement.objects.get(person=welder)
+    assert placement.source == "blk" and placement.is_local_resident
+    vacancy.refresh_from_db()
+    assert vacancy.filled == 1
+
+
+@pytest.mark.usefixtures("private_files")
+def test_job_seeker_downloads_an_ak1_card_with_number_and_name(live_server, page, pdftotext):
+    seeker = job_seeker()
+    card = cards.card_apply(
+        person=seeker.person, education_history="SMK Negeri 2 Cilegon, 2017", skills="Pengelasan SMAW",
+        experience="", **documents(),
+    )  # fmt: skip
+    card = cards.card_approve(card=card, actor=None)
+    assert JobSeekerCard.objects.get(pk=card.pk).number
+    client = Client()
+    client.force_login(seeker)
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    response = page.request.get(live_server.url + reverse("placement:ak1_card_pdf", args=[card.pk]))
+    assert response.ok
+    text = pdftotext(response.body())
+    assert card.number in text
+    assert seeker.person.name in text
