@@ -97,9 +97,9 @@ def _decide(company: Company, status: str, actor, note: str, now) -> Company:
     company.verified_at = now or timezone.now()
     company.verified_by = actor
     company.save(update_fields=["status", "status_note", "verified_at", "verified_by"])
-    from . import notifications
+    from . import tasks
 
-    transaction.on_commit(lambda: notifications.send_company_decision(company.pk))
+    tasks.company_send_decision.delay_on_commit(company.pk)
     return company
 
 
@@ -136,9 +136,9 @@ def company_user_invite(*, company: Company, email: str, actor) -> CompanyUser:
     company_user, _created = CompanyUser.objects.update_or_create(
         user=user, defaults={"company": company, "is_active": True, "invited_by": actor}
     )
-    from . import notifications
+    from . import tasks
 
-    transaction.on_commit(lambda: notifications.send_company_invitation(company_user.pk))
+    tasks.company_send_invitation.delay_on_commit(company_user.pk)
     return company_user
 
 
