@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .admin_site import DisnakerModelAdmin
+from .admin_site import DisnakerModelAdmin, QueueStatusFilter
 from .fields import NikFormField
 from .models import Certification, EducationLevel, KbjiMajorGroup, KbliSection, Kecamatan, Kelurahan, NikClaim, Person
 from .nik import check_person_matches_nik, validate_nik
@@ -124,28 +124,11 @@ class CertificationAdmin(SimpleHistoryAdmin, DisnakerModelAdmin):
     date_hierarchy = "issued_on"
 
 
-class NikClaimStatusFilter(admin.SimpleListFilter):
+class NikClaimStatusFilter(QueueStatusFilter):
     """Open claims by default: they are the ones waiting for staff."""
 
-    title = _("status")
-    parameter_name = "status"
-
-    def lookups(self, request, model_admin):
-        return [*NikClaim.Status.choices, ("all", _("All"))]
-
-    def value(self):
-        return super().value() or NikClaim.Status.OPEN
-
-    def queryset(self, request, queryset):
-        return queryset if self.value() == "all" else queryset.filter(status=self.value())
-
-    def choices(self, changelist):
-        for lookup, title in self.lookup_choices:
-            yield {
-                "selected": self.value() == lookup,
-                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
-            }
+    status_choices = NikClaim.Status.choices
+    default = NikClaim.Status.OPEN
 
 
 class NikClaimForm(forms.ModelForm):

@@ -16,3 +16,32 @@ class DisnakerModelAdmin(admin.ModelAdmin):
 
     show_full_result_count = False
     list_per_page = 50
+
+
+class QueueStatusFilter(admin.SimpleListFilter):
+    """A status filter that opens on the queue staff work through (``default``), with "All" at the end.
+
+    Subclasses set ``status_choices`` and ``default``.
+    """
+
+    title = _("status")
+    parameter_name = "status"
+    status_choices: list = []
+    default = ""
+
+    def lookups(self, request, model_admin):
+        return [*self.status_choices, ("all", _("All"))]
+
+    def value(self):
+        return super().value() or self.default
+
+    def queryset(self, request, queryset):
+        return queryset if self.value() == "all" else queryset.filter(status=self.value())
+
+    def choices(self, changelist):
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }

@@ -51,11 +51,30 @@ def person_update(*, person: Person, **fields) -> Person:
     return person
 
 
+def account_for_email(email: str):
+    """``(normalised e-mail, the account using it or None)``: by username or e-mail, staff first,
+    since staff usernames are not e-mails and nobody should get a second account."""
+    User = get_user_model()
+    email = User.objects.normalize_email(email).strip().lower()
+    user = User.objects.filter(Q(username__iexact=email) | Q(email__iexact=email)).order_by("-is_staff", "pk").first()
+    return email, user
+
+
+def account_create_invited(*, email: str):
+    """An organisation's new account without a password: the invitation link lets them set one."""
+    User = get_user_model()
+    user = User(username=email, email=email)
+    user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    return user
+
+
 def _user_create(*, email: str, password: str, name: str):
     User = get_user_model()
-    email = User.objects.normalize_email(email).lower()
     # Also another account's e-mail: a password reset goes to every account with that address.
-    if User.objects.filter(Q(username__iexact=email) | Q(email__iexact=email)).exists():
+    email, existing = account_for_email(email)
+    if existing is not None:
         raise ValidationError({"email": _("An account with this e-mail already exists. Log in or reset the password.")})
     first, _sep, last = name.strip().partition(" ")
     user = User(username=email, email=email, first_name=first[:150], last_name=last[:150])

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
 from disnaker.admin import can_reveal_personal_data
-from disnaker.admin_site import DisnakerModelAdmin
+from disnaker.admin_site import DisnakerModelAdmin, QueueStatusFilter
 from disnaker.nik import mask_nik, normalize_nik
 
 from . import compliance, reminders, services
@@ -542,28 +542,11 @@ class SupervisionActivityAdmin(SimpleHistoryAdmin, DisnakerModelAdmin):
 # --- Graduate reports: the review queue ---------------------------------------------------------
 
 
-class ReviewStatusFilter(admin.SimpleListFilter):
+class ReviewStatusFilter(QueueStatusFilter):
     """Submitted reports by default: the queue waiting for a reviewer."""
 
-    title = _("status")
-    parameter_name = "status"
-
-    def lookups(self, request, model_admin):
-        return [*ReportStatus.choices, ("all", _("All"))]
-
-    def value(self):
-        return super().value() or ReportStatus.SUBMITTED
-
-    def queryset(self, request, queryset):
-        return queryset if self.value() == "all" else queryset.filter(status=self.value())
-
-    def choices(self, changelist):
-        for lookup, title in self.lookup_choices:
-            yield {
-                "selected": self.value() == lookup,
-                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
-            }
+    status_choices = ReportStatus.choices
+    default = ReportStatus.SUBMITTED
 
 
 def _due_passed() -> Q:

@@ -3,15 +3,14 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from disnaker.models import Person
 from disnaker.nik import parse_nik
+from disnaker.services import account_create_invited, account_for_email
 
 from .models import (
     GraduateReport,
@@ -30,15 +29,9 @@ from .models import (
 @transaction.atomic
 def operator_invite(*, institution: Institution, email: str, actor) -> Operator:
     """Creates the operator's account without a password; the e-mailed link lets them set one."""
-    User = get_user_model()
-    email = User.objects.normalize_email(email).strip().lower()
-    # By e-mail too: staff usernames are not e-mails, and a staff member must not get a second account.
-    user = User.objects.filter(Q(username__iexact=email) | Q(email__iexact=email)).order_by("-is_staff", "pk").first()
+    email, user = account_for_email(email)
     if user is None:
-        user = User(username=email, email=email)
-        user.set_unusable_password()
-        user.full_clean(exclude=["password"])
-        user.save()
+        user = account_create_invited(email=email)
     elif hasattr(user, "lpk_operator") and user.lpk_operator.institution_id != institution.pk:
         raise ValidationError({"email": _("This e-mail is already an operator of another institution.")})
     elif user.is_staff:

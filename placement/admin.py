@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from disnaker.admin import can_reveal_personal_data
-from disnaker.admin_site import DisnakerModelAdmin
+from disnaker.admin_site import DisnakerModelAdmin, QueueStatusFilter
 from disnaker.nik import mask_nik
 
 from . import services
@@ -70,28 +70,11 @@ def _each(model_admin, request, queryset, change, done_title) -> None:
 # --- Companies ------------------------------------------------------------------------------
 
 
-class CompanyStatusFilter(admin.SimpleListFilter):
+class CompanyStatusFilter(QueueStatusFilter):
     """The verification queue: companies waiting for a decision by default."""
 
-    title = _("status")
-    parameter_name = "status"
-
-    def lookups(self, request, model_admin):
-        return [*Company.Status.choices, ("all", _("All"))]
-
-    def value(self):
-        return super().value() or Company.Status.PENDING
-
-    def queryset(self, request, queryset):
-        return queryset if self.value() == "all" else queryset.filter(status=self.value())
-
-    def choices(self, changelist):
-        for lookup, title in self.lookup_choices:
-            yield {
-                "selected": self.value() == lookup,
-                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
-            }
+    status_choices = Company.Status.choices
+    default = Company.Status.PENDING
 
 
 class CompanyUserInline(admin.TabularInline):

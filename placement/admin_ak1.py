@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from disnaker.admin import can_reveal_personal_data
-from disnaker.admin_site import DisnakerModelAdmin
+from disnaker.admin_site import DisnakerModelAdmin, QueueStatusFilter
 from disnaker.nik import normalize_nik
 
 from . import cards
@@ -19,28 +19,11 @@ from .forms_ak1 import StaffNoteForm
 from .models import CardReport, CardStatus, JobSeekerCard
 
 
-class CardStatusFilter(admin.SimpleListFilter):
+class CardStatusFilter(QueueStatusFilter):
     """Applications waiting for verification by default: the queue staff work through."""
 
-    title = _("status")
-    parameter_name = "status"
-
-    def lookups(self, request, model_admin):
-        return [*CardStatus.choices, ("all", _("All"))]
-
-    def value(self):
-        return super().value() or CardStatus.APPLIED
-
-    def queryset(self, request, queryset):
-        return queryset if self.value() == "all" else queryset.filter(status=self.value())
-
-    def choices(self, changelist):
-        for lookup, title in self.lookup_choices:
-            yield {
-                "selected": self.value() == lookup,
-                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
-            }
+    status_choices = CardStatus.choices
+    default = CardStatus.APPLIED
 
 
 def _nik_search(search_term: str) -> str:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from disnaker.models import KbliSection, Person
 from disnaker.nik import normalize_nik, parse_nik
-from disnaker.services import person_create
+from disnaker.services import account_create_invited, account_for_email, person_create
 
 from .models import Company, CompanyUser, LayoffReport, Placement, Vacancy, VacancyStatus
 from .sources import placement_source
@@ -118,14 +118,9 @@ def company_reject(*, company: Company, actor, note: str, now: datetime.datetime
 @transaction.atomic
 def company_user_invite(*, company: Company, email: str, actor) -> CompanyUser:
     """Another HR user of the company, without a password; the e-mailed link lets them set one."""
-    User = get_user_model()
-    email = User.objects.normalize_email(email).strip().lower()
-    user = User.objects.filter(Q(username__iexact=email) | Q(email__iexact=email)).order_by("-is_staff", "pk").first()
+    email, user = account_for_email(email)
     if user is None:
-        user = User(username=email, email=email)
-        user.set_unusable_password()
-        user.full_clean(exclude=["password"])
-        user.save()
+        user = account_create_invited(email=email)
     elif user.is_staff:
         raise ValidationError({"email": _("Staff accounts cannot be company HR users.")})
     elif hasattr(user, "company_user") and user.company_user.company_id != company.pk:
