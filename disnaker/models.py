@@ -12,6 +12,8 @@ from simple_history.models import HistoricalRecords
 
 from .fields import NikField
 from .nik import FEMALE, MALE, check_person_matches_nik, mask_nik, normalize_nik
+from .periods import Period, PeriodKind
+from .storage import private_storage
 
 
 class Kecamatan(models.Model):
@@ -301,3 +303,103 @@ class NikClaim(models.Model):
     @property
     def nik_masked(self) -> str:
         return mask_nik(self.nik)
+
+
+class Summary(models.Model):
+    """The figures of one period for one scope, built by Celery and kept as a snapshot.
+
+    One row per (period kind, period start, scope): a build updates the row in place. A period that
+    has ended is frozen once built after its end; only a deliberate rebuild changes it again.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    period_kind = models.CharField(_("period type"), max_length=8, choices=PeriodKind.choices)
+    period_start = models.DateField(_("period starts"))
+    period_end = models.DateField(_("period ends"))
+    scope = models.CharField(_("scope"), max_length=20, default="city")
+    state = models.CharField(_("build state"), max_length=8, choices=State.choices, default=State.QUEUED)
+    error = models.TextField(_("error"), blank=True)
+    figures = models.JSONField(_("figures"), default=dict, blank=True)
+    data_version = models.CharField(
+        _("data version"), max_length=80, blank=True, help_text=_("Version of the figure definitions and a fingerprint of the figures.")
+    )
+    builds = models.PositiveIntegerField(_("number of builds"), default=0)
+    queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
+    started_at = models.DateTimeField(_("build started at"), null=True, blank=True)
+    built_at = models.DateTimeField(_("built at"), null=True, blank=True)
+    build_seconds = models.FloatField(_("build time (s)"), null=True, blank=True)
+    pdf = models.FileField(_("PDF report"), storage=private_storage, upload_to="summaries/", blank=True)
+    pdf_built_at = models.DateTimeField(_("PDF built at"), null=True, blank=True)
+    is_published = models.BooleanField(_("published on the statistics page"), default=False)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["figures"])
+
+    class Meta:
+        ordering = ["-period_start", "period_kind"]
+        verbose_name = _("summary")
+        verbose_name_plural = _("summaries")
+        constraints = [
+            models.UniqueConstraint(fields=["period_kind", "period_start", "scope"], name="summary_one_per_period_scope"),
+            models.CheckConstraint(condition=models.Q(period_end__gte=models.F("period_start")), name="summary_period_order"),
+        ]
+        indexes = [models.Index(fields=["is_published", "period_kind", "-period_start"], name="summary_published_idx")]
+
+    def __str__(self):
+        return f"{self.period.label} ({self.get_state_display()})"
+
+    @property
+    def period(self) -> Period:
+        return Period(self.period_start, self.period_kind)
+
+    @property
+    def is_frozen(self) -> bool:
+        """Built after its period ended: later beats leave it as it is."""
+        return (
+            self.state == self.State.DONE
+            and self.built_at is not None
+            and timezone.localdate(self.built_at) > self.period_end
+        )
+
+    @property
+    def is_ready(self) -> bool:
+        return self.state == self.State.DONE and bool(self.pdf)
+
+
+class PublishedIndicator(models.Model):
+    """A figure published by another body (e.g. TPT by BPS), entered by staff to stand beside ours."""
+
+    class Code(models.TextChoices):
+        TPT = "tpt", _("Open unemployment rate (TPT)")
+        TPAK = "tpak", _("Labour force participation rate (TPAK)")
+        LABOUR_FORCE = "labour_force", _("Labour force (people)")
+        UNEMPLOYED = "unemployed", _("Unemployed (people)")
+        MINIMUM_WAGE = "umk", _("City minimum wage (UMK, Rp)")
+
+    code = models.CharField(_("indicator"), max_length=20, choices=Code.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
+    unit = models.CharField(_("unit"), max_length=20, blank=True, help_text=_("e.g. %, people, Rp"))
+    source = models.CharField(_("source"), max_length=200, default="BPS")
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("entered by"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", editable=False,
+    )  # fmt: skip
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["-year", "code"]
+        verbose_name = _("published indicator")
+        verbose_name_plural = _("published indicators")
+        constraints = [models.UniqueConstraint(fields=["code", "year"], name="indicator_one_per_code_year")]
+
+    def __str__(self):
+        return f"{self.get_code_display()} {self.year}: {self.value}{self.unit and ' ' + self.unit}"

@@ -134,6 +134,10 @@ CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_RESULT_EXPIRES = 24 * 60 * 60
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A task a worker took but never acknowledged (the worker died) goes back to the queue after this
+# many seconds; it must be longer than the longest task (a summary build with its PDF).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=60 * 60)}
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # The defaults of the periodic jobs, in CELERY_TIMEZONE (Asia/Jakarta). The DatabaseScheduler copies
 # them into the database on start, where staff can change or pause them in the admin.
@@ -152,6 +156,22 @@ CELERY_BEAT_SCHEDULE = {
         "task": "placement.card_rereport_reminders",
         "schedule": crontab(hour=7, minute=15),
     },
+    # Periodic summaries (Asia/Jakarta): the month on the 1st at 01:00, then the quarter and the year;
+    # each run builds the period that just ended and the one under way. The current month is also
+    # refreshed every morning so the dashboard is never more than a day old.
+    "disnaker.summaries_monthly": {
+        "task": "disnaker.summaries_monthly",
+        "schedule": crontab(day_of_month=1, hour=1, minute=0),
+    },
+    "disnaker.summaries_quarterly": {
+        "task": "disnaker.summaries_quarterly",
+        "schedule": crontab(month_of_year="1,4,7,10", day_of_month=1, hour=1, minute=30),
+    },
+    "disnaker.summaries_yearly": {
+        "task": "disnaker.summaries_yearly",
+        "schedule": crontab(month_of_year=1, day_of_month=1, hour=2, minute=0),
+    },
+    "disnaker.summaries_current": {"task": "disnaker.summaries_current", "schedule": crontab(hour=5, minute=0)},
     # Uploaded report spreadsheets never confirmed hold NIKs: remove them after a day.
     "lpk_registry.uploads_discard_stale": {
         "task": "lpk_registry.uploads_discard_stale",
@@ -262,4 +282,6 @@ OFFICE_WEBSITE = env.str("OFFICE_WEBSITE", default="https://disnaker.cilegon.go.
 # The portal's own address, for links in e-mails, PDFs and verification codes.
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 # The kecamatan/kelurahan master loaded by the reference-data migration and `load_reference`.
+# Public statistics: a breakdown cell below this count is shown as "< N" so no one can be singled out.
+STATS_MIN_CELL = env.int("STATS_MIN_CELL", default=5)
 REGIONS_CSV = Path(env.str("REGIONS_CSV", default=str(BASE_DIR / "disnaker" / "data" / "cilegon_regions.csv")))

@@ -1,6 +1,8 @@
 from celery import shared_task
 from django.db import connection
 
+from . import summaries
+
 
 @shared_task(name="disnaker.health", time_limit=30, soft_time_limit=20)
 def health() -> dict:
@@ -9,3 +11,53 @@ def health() -> dict:
         cursor.execute("SELECT 1")
         (value,) = cursor.fetchone()
     return {"ok": value == 1, "database": connection.vendor}
+
+
+# A build is safe to run twice (one row per period, PDF replaced in one step), so it is acknowledged
+# only once finished: a worker that dies half-way leaves the task for the next one.
+BUILD_OPTIONS = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "time_limit": 15 * 60,
+    "soft_time_limit": 14 * 60,
+    "autoretry_for": (ConnectionError, TimeoutError),
+    "retry_backoff": 30,
+    "retry_backoff_max": 600,
+    "max_retries": 5,
+}
+
+
+@shared_task(name="disnaker.summary_build", **BUILD_OPTIONS)
+def summary_build_task(summary_id: int, force: bool = False) -> str:
+    summary = summaries.summary_build(summary_id=summary_id, force=force)
+    return summary.state
+
+
+def _schedule(kind: str) -> list[str]:
+    return [str(summary.period) for summary in summaries.summaries_schedule(kind=kind)]
+
+
+@shared_task(name="disnaker.summaries_monthly", time_limit=120, soft_time_limit=100)
+def summaries_monthly() -> list[str]:
+    """The month that just ended (final) and the month under way (so the dashboard is current)."""
+    return _schedule("month")
+
+
+@shared_task(name="disnaker.summaries_quarterly", time_limit=120, soft_time_limit=100)
+def summaries_quarterly() -> list[str]:
+    return _schedule("quarter")
+
+
+@shared_task(name="disnaker.summaries_yearly", time_limit=120, soft_time_limit=100)
+def summaries_yearly() -> list[str]:
+    return _schedule("year")
+
+
+@shared_task(name="disnaker.summaries_current", time_limit=120, soft_time_limit=100)
+def summaries_current() -> str:
+    """Refreshes this month's summary every morning for the dashboard."""
+    from django.utils import timezone
+
+    from .periods import Period
+
+    return str(summaries.summary_request(period=Period.containing(timezone.localdate(), "month")).period)

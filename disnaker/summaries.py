@@ -1,0 +1,208 @@
+"""Periodic summaries: the figures of every part collected into one snapshot per (period, scope).
+
+``summary_request`` makes sure the row exists and queues its build after commit;
+``summary_build`` (called by the task and by ``build_summaries``) computes the figures under a row
+lock and stores them, then renders the PDF. Both are safe to run twice or at the same time: the
+unique (period, scope) row is the only place a summary lives, and a period that ended is frozen
+once built after its end unless ``force`` says to rebuild it.
+"""
+
+import datetime
+import hashlib
+import json
+import logging
+import os
+import time
+import traceback
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .figures import Figure
+from .models import PublishedIndicator, Summary
+from .periods import Period
+
+log = logging.getLogger(__name__)
+
+# Bumped whenever a figure's definition changes, so a snapshot tells which definitions built it.
+DEFINITIONS_VERSION = "1"
+CITY = "city"
+
+SECTIONS = {
+    "training": _("BLK training"),
+    "lpk": _("LPK (private training institutions)"),
+    "placement": _("Job seekers, vacancies and placements"),
+}
+
+
+def all_figures() -> list[Figure]:
+    # The parts' statistics are read here, so the core never depends on them at import time.
+    from lpk_registry.stats import FIGURES as LPK
+    from placement.stats import FIGURES as PLACEMENT
+    from training.stats import FIGURES as TRAINING
+
+    return [*TRAINING, *LPK, *PLACEMENT]
+
+
+def figure_by_key() -> dict[str, Figure]:
+    return {figure.key: figure for figure in all_figures()}
+
+
+def compute_figures(period: Period, *, today: datetime.date) -> dict:
+    values = {figure.key: figure.compute(period, today) for figure in all_figures()}
+    return {"figures": values, "indicators": indicators_for(period)}
+
+
+def indicators_for(period: Period) -> list[dict]:
+    rows = PublishedIndicator.objects.filter(year=period.start.year).order_by("code")
+    return [
+        {"code": row.code, "year": row.year, "value": str(row.value), "unit": row.unit, "source": row.source,
+         "note": row.note}
+        for row in rows
+    ]  # fmt: skip
+
+
+def fingerprint(figures: dict) -> str:
+    digest = hashlib.sha256(json.dumps(figures, sort_keys=True).encode()).hexdigest()[:16]
+    return f"v{DEFINITIONS_VERSION}:{digest}"
+
+
+def _row_for(period: Period, scope: str) -> Summary:
+    """The one row of (period, scope); two callers at once end up with the same row."""
+    lookup = {"period_kind": period.kind, "period_start": period.start, "scope": scope}
+    try:
+        with transaction.atomic():
+            summary, _created = Summary.objects.get_or_create(**lookup, defaults={"period_end": period.end})
+    except IntegrityError:  # the other caller inserted it between our SELECT and INSERT
+        summary = Summary.objects.get(**lookup)
+    return summary
+
+
+@transaction.atomic
+def summary_request(*, period: Period, scope: str = CITY, force: bool = False, now=None) -> Summary:
+    """Queues the build of ``period`` (after commit); a frozen summary is left alone unless ``force``."""
+    from .tasks import summary_build_task
+
+    summary = Summary.objects.select_for_update().get(pk=_row_for(period, scope).pk)
+    if summary.is_frozen and not force:
+        return summary
+    if summary.state != Summary.State.RUNNING:
+        summary.state = Summary.State.QUEUED
+    summary.queued_at = now or timezone.now()
+    summary.error = ""
+    summary.full_clean()
+    summary.save(update_fields=["state", "queued_at", "error"])
+    transaction.on_commit(lambda: summary_build_task.delay(summary.pk, force))
+    return summary
+
+
+def summary_build(*, summary_id: int, force: bool = False, pdf: bool = True, now=None) -> Summary:
+    """Computes and stores the figures of one summary, then its PDF; a failure is kept on the row.
+
+    The state says where the build is: running while figures or PDF are made, done once both are
+    stored (so staff know the PDF is ready), failed with the error otherwise.
+    """
+    now = now or timezone.now()
+    try:
+        if not _build_start(summary_id=summary_id, force=force, now=now):
+            return Summary.objects.get(pk=summary_id)
+        summary = _build_figures(summary_id=summary_id, now=now)
+        if pdf:
+            summary_render_pdf(summary=summary)
+        return _build_finish(summary_id=summary_id)
+    except Exception as error:
+        _mark_failed(summary_id, error)
+        raise
+
+
+@transaction.atomic
+def _build_start(*, summary_id: int, force: bool, now) -> bool:
+    """Marks the row running in its own transaction, so the admin shows it while the build goes on."""
+    summary = Summary.objects.select_for_update().get(pk=summary_id)
+    if summary.is_frozen and not force:
+        return False
+    summary.state = Summary.State.RUNNING
+    summary.started_at = now
+    summary.error = ""
+    summary.save(update_fields=["state", "started_at", "error"])
+    return True
+
+
+@transaction.atomic
+def _build_figures(*, summary_id: int, now) -> Summary:
+    summary = Summary.objects.select_for_update().get(pk=summary_id)
+    started = time.monotonic()
+    figures = compute_figures(summary.period, today=timezone.localdate(now))
+    summary.figures = figures
+    summary.data_version = fingerprint(figures)
+    summary.built_at = now
+    summary.build_seconds = round(time.monotonic() - started, 3)
+    summary.builds = F("builds") + 1
+    summary.full_clean(exclude=["builds"])
+    summary.save(update_fields=["figures", "data_version", "built_at", "build_seconds", "builds"])
+    summary.refresh_from_db()
+    return summary
+
+
+@transaction.atomic
+def _build_finish(*, summary_id: int) -> Summary:
+    summary = Summary.objects.select_for_update().get(pk=summary_id)
+    summary.state = Summary.State.DONE
+    summary.save(update_fields=["state"])
+    return summary
+
+
+@transaction.atomic
+def summary_render_pdf(*, summary: Summary) -> Summary:
+    """Renders the official PDF and stores it under the summary's own name, replacing any earlier one.
+
+    The file name depends only on (period, scope); the PDF is written beside it and moved into place
+    in one step, under the row lock, so a worker killed half-way and run again leaves exactly one
+    complete PDF.
+    """
+    from .reports import summary_pdf
+
+    summary = Summary.objects.select_for_update().get(pk=summary.pk)
+    content = summary_pdf(summary)
+    name = f"summaries/{summary.scope}-{summary.period.key}.pdf"
+    final_path = Path(summary.pdf.storage.path(name))
+    final_path.parent.mkdir(parents=True, exist_ok=True)
+    partial = final_path.with_suffix(".pdf.partial")
+    partial.write_bytes(content)
+    os.replace(partial, final_path)
+    summary.pdf.name = name
+    summary.pdf_built_at = timezone.now()
+    summary.save(update_fields=["pdf", "pdf_built_at"])
+    return summary
+
+
+def _mark_failed(summary_id: int, error: Exception) -> None:
+    text = "".join(traceback.format_exception_only(type(error), error)).strip()
+    log.error("summary %s failed: %s", summary_id, text)
+    Summary.objects.filter(pk=summary_id).update(state=Summary.State.FAILED, error=text[:2000])
+
+
+@transaction.atomic
+def summary_publish(*, summary: Summary, publish: bool = True, now=None) -> Summary:
+    summary = Summary.objects.select_for_update().get(pk=summary.pk)
+    if publish and summary.state != Summary.State.DONE:
+        raise ValidationError(_("Only a summary that was built can be published."))
+    summary.is_published = publish
+    summary.published_at = (now or timezone.now()) if publish else None
+    summary.save(update_fields=["is_published", "published_at"])
+    return summary
+
+
+def periods_due(*, kind: str, today: datetime.date) -> list[Period]:
+    """What a scheduled run builds: the period that just ended and the one under way."""
+    current = Period.containing(today, kind)
+    return [current.previous(), current]
+
+
+def summaries_schedule(*, kind: str, now=None) -> list[Summary]:
+    today = timezone.localdate(now or timezone.now())
+    return [summary_request(period=period, now=now) for period in periods_due(kind=kind, today=today)]
