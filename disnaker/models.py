@@ -326,7 +326,10 @@ class Summary(models.Model):
     error = models.TextField(_("error"), blank=True)
     figures = models.JSONField(_("figures"), default=dict, blank=True)
     data_version = models.CharField(
-        _("data version"), max_length=80, blank=True, help_text=_("Version of the figure definitions and a fingerprint of the figures.")
+        _("data version"),
+        max_length=80,
+        blank=True,
+        help_text=_("Version of the figure definitions and a fingerprint of the figures."),
     )
     builds = models.PositiveIntegerField(_("number of builds"), default=0)
     queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
@@ -345,8 +348,12 @@ class Summary(models.Model):
         verbose_name = _("summary")
         verbose_name_plural = _("summaries")
         constraints = [
-            models.UniqueConstraint(fields=["period_kind", "period_start", "scope"], name="summary_one_per_period_scope"),
-            models.CheckConstraint(condition=models.Q(period_end__gte=models.F("period_start")), name="summary_period_order"),
+            models.UniqueConstraint(
+                fields=["period_kind", "period_start", "scope"], name="summary_one_per_period_scope"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")), name="summary_period_order"
+            ),
         ]
         indexes = [models.Index(fields=["is_published", "period_kind", "-period_start"], name="summary_published_idx")]
 

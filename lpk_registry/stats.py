@@ -75,20 +75,32 @@ def supervision(period: Period, today: datetime.date) -> dict:
 
 FIGURES = [
     Figure(
-        "lpk.compliance", SECTION, _("LPK report compliance"),
-        _("Quarterly graduate reports of the quarters ending in the period: reports submitted / reports due "
-          "(institutions licensed by the quarter's end, counted once the due date has passed); on time = first "
-          "submitted by the due date."),
-        compliance, unit="percent",
+        "lpk.compliance",
+        SECTION,
+        _("LPK report compliance"),
+        _(
+            "Quarterly graduate reports of the quarters ending in the period: reports submitted / reports due "
+            "(institutions licensed by the quarter's end, counted once the due date has passed); on time = first "
+            "submitted by the due date."
+        ),
+        compliance,
+        unit="percent",
     ),
     Figure(
-        "lpk.graduates", SECTION, _("LPK graduates reported"),
-        _("Graduates named in submitted or accepted LPK reports of the quarters ending in the period, by sex, "
-          "current status and certification."),
-        graduates_reported, breakdowns=GRADUATE_BREAKDOWNS,
+        "lpk.graduates",
+        SECTION,
+        _("LPK graduates reported"),
+        _(
+            "Graduates named in submitted or accepted LPK reports of the quarters ending in the period, by sex, "
+            "current status and certification."
+        ),
+        graduates_reported,
+        breakdowns=GRADUATE_BREAKDOWNS,
     ),
     Figure(
-        "lpk.enrolment", SECTION, _("LPK enrolment"),
+        "lpk.enrolment",
+        SECTION,
+        _("LPK enrolment"),
         _("Trainees enrolled (and graduates) per programme line of the same reports, by sex."),
         enrolment,
         breakdowns=(
@@ -97,10 +109,14 @@ FIGURES = [
         ),
     ),
     Figure(
-        "lpk.supervision", SECTION, _("LPK supervision activities"),
-        _("Supervision and guidance activities held in the period, with the participants and the number of "
-          "LPKs that took part."),
+        "lpk.supervision",
+        SECTION,
+        _("LPK supervision activities"),
+        _(
+            "Supervision and guidance activities held in the period, with the participants and the number of "
+            "LPKs that took part."
+        ),
         supervision,
         breakdowns=(Breakdown("kind", "kind", _("Type"), tuple(SupervisionActivity.Kind.choices)),),
     ),
-]  # fmt: skip
+]

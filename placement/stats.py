@@ -77,52 +77,88 @@ def layoffs(period: Period, today: datetime.date) -> dict:
 
 FIGURES = [
     Figure(
-        "placement.ak1_issued", SECTION, _("AK/1 cards issued"),
+        "placement.ak1_issued",
+        SECTION,
+        _("AK/1 cards issued"),
         _("Job-seeker cards (AK/1) issued in the period, by sex and kecamatan of domicile."),
-        cards_issued, breakdowns=(SEX, KECAMATAN),
+        cards_issued,
+        breakdowns=(SEX, KECAMATAN),
     ),
     Figure(
-        "placement.ak1_active", SECTION, _("AK/1 cards active at the end of the period"),
+        "placement.ak1_active",
+        SECTION,
+        _("AK/1 cards active at the end of the period"),
         _("Cards issued on or before the last day of the period and valid after it."),
-        cards_active, breakdowns=(SEX, KECAMATAN),
+        cards_active,
+        breakdowns=(SEX, KECAMATAN),
     ),
     Figure(
-        "placement.ak1_expired", SECTION, _("AK/1 cards expired"),
+        "placement.ak1_expired",
+        SECTION,
+        _("AK/1 cards expired"),
         _("Cards whose two-year validity ended in the period."),
-        cards_expired, breakdowns=(SEX, KECAMATAN),
+        cards_expired,
+        breakdowns=(SEX, KECAMATAN),
     ),
     Figure(
-        "placement.vacancies", SECTION, _("Vacancies reported"),
-        _("Vacancy reports (wajib lapor lowongan, Perpres 57/2023) filed in the period, by the company's KBLI "
-          "section and the KBJI major group of the job."),
-        vacancies, breakdowns=(SECTOR, OCCUPATION),
+        "placement.vacancies",
+        SECTION,
+        _("Vacancies reported"),
+        _(
+            "Vacancy reports (wajib lapor lowongan, Perpres 57/2023) filed in the period, by the company's KBLI "
+            "section and the KBJI major group of the job."
+        ),
+        vacancies,
+        breakdowns=(SECTOR, OCCUPATION),
     ),
     Figure(
-        "placement.positions", SECTION, _("Positions reported"),
+        "placement.positions",
+        SECTION,
+        _("Positions reported"),
         _("The positions (headcount) of the same vacancy reports."),
-        positions, unit="positions", breakdowns=(SECTOR, OCCUPATION),
+        positions,
+        unit="positions",
+        breakdowns=(SECTOR, OCCUPATION),
     ),
     Figure(
-        "placement.placements", SECTION, _("Placements reported"),
-        _("Workers placed as reported by companies in the period, by source (BLK graduate, LPK graduate, AK/1 "
-          "holder, other: the first that applies), sex, kecamatan of domicile and KBLI section."),
-        placements, breakdowns=(SOURCE, SEX, KECAMATAN, SECTOR),
+        "placement.placements",
+        SECTION,
+        _("Placements reported"),
+        _(
+            "Workers placed as reported by companies in the period, by source (BLK graduate, LPK graduate, AK/1 "
+            "holder, other: the first that applies), sex, kecamatan of domicile and KBLI section."
+        ),
+        placements,
+        breakdowns=(SOURCE, SEX, KECAMATAN, SECTOR),
     ),
     Figure(
-        "placement.local_share", SECTION, _("Local residents among placements"),
+        "placement.local_share",
+        SECTION,
+        _("Local residents among placements"),
         _("Share of the placements reported in the period whose worker lives in the city."),
-        local_share, unit="percent",
+        local_share,
+        unit="percent",
     ),
     Figure(
-        "placement.apprenticeships", SECTION, _("Apprenticeship programmes started"),
-        _("Apprenticeship programmes (not cancelled) that started in the period, by destination, with their "
-          "participants."),
+        "placement.apprenticeships",
+        SECTION,
+        _("Apprenticeship programmes started"),
+        _(
+            "Apprenticeship programmes (not cancelled) that started in the period, by destination, with their "
+            "participants."
+        ),
         apprenticeships,
-        breakdowns=(Breakdown("destination", "destination", _("Destination"), tuple(Apprenticeship.Destination.choices)),),
+        breakdowns=(
+            Breakdown("destination", "destination", _("Destination"), tuple(Apprenticeship.Destination.choices)),
+        ),
     ),
     Figure(
-        "placement.layoffs", SECTION, _("Workers laid off (PHK)"),
+        "placement.layoffs",
+        SECTION,
+        _("Workers laid off (PHK)"),
         _("Workers laid off according to the layoff reports dated in the period, by KBLI section."),
-        layoffs, unit="workers", breakdowns=(SECTOR,),
+        layoffs,
+        unit="workers",
+        breakdowns=(SECTOR,),
     ),
-]  # fmt: skip
+]

@@ -96,33 +96,55 @@ _PEOPLE_BY = _("Broken down by vocation, funding source, sex, disability and kec
 
 FIGURES = [
     Figure(
-        "training.registrations", SECTION, _("Training registrations"),
-        format_lazy("{} {}", _("Registrations for BLK training batches made in the period (online and walk-in)."), _PEOPLE_BY),
-        registrations, breakdowns=PEOPLE,
+        "training.registrations",
+        SECTION,
+        _("Training registrations"),
+        format_lazy(
+            "{} {}", _("Registrations for BLK training batches made in the period (online and walk-in)."), _PEOPLE_BY
+        ),
+        registrations,
+        breakdowns=PEOPLE,
     ),
     Figure(
-        "training.participants", SECTION, _("Training participants"),
+        "training.participants",
+        SECTION,
+        _("Training participants"),
         format_lazy(
             "{} {}",
             _("People who took up a seat (confirmed, graduated or dropped out) in batches that started in the period."),
             _PEOPLE_BY,
         ),
-        participants, breakdowns=PEOPLE,
+        participants,
+        breakdowns=PEOPLE,
     ),
     Figure(
-        "training.graduates", SECTION, _("Graduates"),
-        format_lazy("{} {}", _("Participants whose training ended with the result 'graduated' in the period."), _PEOPLE_BY),
-        graduates, breakdowns=PEOPLE,
+        "training.graduates",
+        SECTION,
+        _("Graduates"),
+        format_lazy(
+            "{} {}", _("Participants whose training ended with the result 'graduated' in the period."), _PEOPLE_BY
+        ),
+        graduates,
+        breakdowns=PEOPLE,
     ),
     Figure(
-        "training.certified", SECTION, _("Certified competent"),
-        format_lazy("{} {}", _("Participants found competent at a competency test (UJK) held in the period."), _PEOPLE_BY),
-        certified, breakdowns=PEOPLE,
+        "training.certified",
+        SECTION,
+        _("Certified competent"),
+        format_lazy(
+            "{} {}", _("Participants found competent at a competency test (UJK) held in the period."), _PEOPLE_BY
+        ),
+        certified,
+        breakdowns=PEOPLE,
     ),
     Figure(
-        "training.batches", SECTION, _("Training batches started"),
-        _("Batches (not cancelled) that started in the period, with the number of programmes and vocations "
-          "they covered."),
+        "training.batches",
+        SECTION,
+        _("Training batches started"),
+        _(
+            "Batches (not cancelled) that started in the period, with the number of programmes and vocations "
+            "they covered."
+        ),
         batches,
         breakdowns=(
             Breakdown("funding", "funding", _("Funding source"), tuple(Funding.choices)),
@@ -131,14 +153,19 @@ FIGURES = [
     ),
     *(
         Figure(
-            f"training.absorption_{m}", SECTION, format_lazy(_("Graduate absorption at {months} months"), months=m),
+            f"training.absorption_{m}",
+            SECTION,
+            format_lazy(_("Graduate absorption at {months} months"), months=m),
             format_lazy(
-                _("Of the tracer answers at +{months} months requested in the period, the share working or "
-                  "self-employed; the response rate is answers / requests."),
+                _(
+                    "Of the tracer answers at +{months} months requested in the period, the share working or "
+                    "self-employed; the response rate is answers / requests."
+                ),
                 months=m,
             ),
-            absorption(m), unit="percent",
+            absorption(m),
+            unit="percent",
         )
         for m in TracerResponse.MILESTONES
     ),
-]  # fmt: skip
+]
