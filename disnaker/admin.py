@@ -280,3 +280,6 @@ class NikClaimAdmin(SimpleHistoryAdmin, DisnakerModelAdmin):
                 % {"count": len(problems), "problems": "; ".join(problems)},
                 messages.WARNING,
             )
+
+
+from . import admin_summaries  # noqa: E402, F401  (registers the summaries' admin on the one site)

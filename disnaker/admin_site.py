@@ -9,6 +9,19 @@ class DisnakerAdminSite(admin.AdminSite):
     site_header = settings.OFFICE_NAME
     site_title = settings.OFFICE_SHORT_NAME
     index_title = _("Staff workspace")
+    index_template = "admin/dashboard.html"
+
+    def index(self, request, extra_context=None):
+        """Opens on the dashboard: this month's figures, the trend and the work waiting."""
+        from . import dashboard
+
+        context = {
+            "work_waiting": dashboard.work_waiting(request.user),
+            "this_month": dashboard.this_month(),
+            "trend": dashboard.trend(),
+            "can_build_summaries": request.user.has_perm("disnaker.change_summary"),
+        }
+        return super().index(request, {**context, **(extra_context or {})})
 
 
 class DisnakerModelAdmin(admin.ModelAdmin):

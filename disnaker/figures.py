@@ -100,3 +100,14 @@ def tally(queryset: QuerySet, breakdowns: tuple[Breakdown, ...] = (), *, measure
 def rate(numerator: int, denominator: int, **extra) -> dict:
     percent = round(100 * numerator / denominator, 1) if denominator else None
     return {"total": percent, "numerator": numerator, "denominator": denominator, **extra}
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """A queue on the dashboard: how many rows wait, and the filtered admin list that shows them."""
+
+    label: str
+    count: int
+    changelist: str  # admin URL name, e.g. "admin:training_registration_changelist"
+    query: str = ""  # the changelist's filter, e.g. "status__exact=registered"
+    permission: str = ""  # "app_label.view_model": shown only to staff who may open the list

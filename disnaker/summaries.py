@@ -18,7 +18,6 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -46,6 +45,21 @@ def all_figures() -> list[Figure]:
     from training.stats import FIGURES as TRAINING
 
     return [*TRAINING, *LPK, *PLACEMENT]
+
+
+def earliest_day() -> datetime.date | None:
+    from lpk_registry.stats import earliest as lpk_earliest
+    from placement.stats import earliest as placement_earliest
+    from training.stats import earliest as training_earliest
+
+    days = [day for day in (training_earliest(), lpk_earliest(), placement_earliest()) if day]
+    return min(days) if days else None
+
+
+def periods_of_year(year: int) -> list[Period]:
+    """Every period of a year, months first, then quarters, then the year (the order a report reads)."""
+    year_period = Period.year(year)
+    return [*year_period.months_in(), *(Period.quarter(year, q) for q in range(1, 5)), year_period]
 
 
 def figure_by_key() -> dict[str, Figure]:
@@ -141,10 +155,9 @@ def _build_figures(*, summary_id: int, now) -> Summary:
     summary.data_version = fingerprint(figures)
     summary.built_at = now
     summary.build_seconds = round(time.monotonic() - started, 3)
-    summary.builds = F("builds") + 1
-    summary.full_clean(exclude=["builds"])
+    summary.builds += 1  # the row is locked: no other build counts at the same time
+    summary.full_clean()
     summary.save(update_fields=["figures", "data_version", "built_at", "build_seconds", "builds"])
-    summary.refresh_from_db()
     return summary
 
 

@@ -8,7 +8,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from disnaker.figures import Breakdown, Figure, in_period, rate, tally
+from disnaker.figures import Breakdown, Figure, WorkItem, in_period, rate, tally
 from disnaker.models import Sex
 from disnaker.periods import Period
 
@@ -120,3 +120,32 @@ FIGURES = [
         breakdowns=(Breakdown("kind", "kind", _("Type"), tuple(SupervisionActivity.Kind.choices)),),
     ),
 ]
+
+
+def work_waiting(today: datetime.date) -> list[WorkItem]:
+    from .models import Accreditation, GraduateReport, Licence, ReportStatus
+
+    soon = 90  # as the admin's "expires within 90 days" filter
+    return [
+        WorkItem(
+            _("LPK reports to review"), GraduateReport.objects.filter(status=ReportStatus.SUBMITTED).count(),
+            "admin:lpk_registry_graduatereport_changelist", "status=submitted", "lpk_registry.view_graduatereport",
+        ),
+        WorkItem(
+            _("LPK licences expiring within 90 days"),
+            Licence.objects.exclude(status=Licence.Status.REVOKED).expiring_within(soon, today=today).count(),
+            "admin:lpk_registry_licence_changelist", "expiry=soon", "lpk_registry.view_licence",
+        ),
+        WorkItem(
+            _("Accreditations expiring within 90 days"),
+            Accreditation.objects.expiring_within(soon, today=today).count(),
+            "admin:lpk_registry_accreditation_changelist", "expiry=soon", "lpk_registry.view_accreditation",
+        ),
+    ]  # fmt: skip
+
+
+def earliest() -> datetime.date | None:
+    from .models import GraduateReport
+
+    first = GraduateReport.objects.order_by("year", "quarter").values_list("year", flat=True).first()
+    return datetime.date(first, 1, 1) if first else None

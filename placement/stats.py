@@ -5,7 +5,7 @@ import datetime
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from disnaker.figures import Breakdown, Figure, in_period, rate, tally
+from disnaker.figures import Breakdown, Figure, WorkItem, in_period, rate, tally
 from disnaker.models import Sex
 from disnaker.periods import Period
 
@@ -162,3 +162,25 @@ FIGURES = [
         breakdowns=(SECTOR,),
     ),
 ]
+
+
+def work_waiting(today: datetime.date) -> list[WorkItem]:
+    from .models import Company
+
+    return [
+        WorkItem(
+            _("AK/1 applications to verify"), JobSeekerCard.objects.filter(status=CardStatus.APPLIED).count(),
+            "admin:placement_jobseekercard_changelist", "status=applied", "placement.view_jobseekercard",
+        ),
+        WorkItem(
+            _("Companies to verify"), Company.objects.filter(status=Company.Status.PENDING).count(),
+            "admin:placement_company_changelist", "status=pending", "placement.view_company",
+        ),
+    ]  # fmt: skip
+
+
+def earliest() -> datetime.date | None:
+    first = Vacancy.objects.order_by("reported_at").values_list("reported_at", flat=True).first()
+    placed = Placement.objects.order_by("reported_at").values_list("reported_at", flat=True).first()
+    days = [moment.date() for moment in (first, placed) if moment]
+    return min(days) if days else None

@@ -87,7 +87,9 @@ WORKER_COMMAND = [
 ]  # fmt: skip
 
 
-def start_worker(*, redis_url: str, log_path: Path, name: str) -> subprocess.Popen:
+def start_worker(
+    *, redis_url: str, log_path: Path, name: str, extra_env: dict | None = None, extra_args: tuple = ()
+) -> subprocess.Popen:
     """Starts a Celery worker process on the test database; returns once it answers a ping."""
     from django.db import connection
 
@@ -97,10 +99,11 @@ def start_worker(*, redis_url: str, log_path: Path, name: str) -> subprocess.Pop
         "DJANGO_DEBUG": "1",
         "REDIS_URL": redis_url,
         "DATABASE_URL": _database_url(connection.settings_dict),
+        **(extra_env or {}),
     }
     with open(log_path, "ab") as log:
         proc = subprocess.Popen(
-            [*WORKER_COMMAND, "-n", f"{name}@%h"], cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT
+            [*WORKER_COMMAND, "-n", f"{name}@%h", *extra_args], cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT
         )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

@@ -6,7 +6,7 @@ from django.db.models import Count, Q
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from disnaker.figures import Breakdown, Figure, in_period, rate, tally
+from disnaker.figures import Breakdown, Figure, WorkItem, in_period, rate, tally
 from disnaker.models import Disability, Sex
 from disnaker.periods import Period
 
@@ -169,3 +169,19 @@ FIGURES = [
         for m in TracerResponse.MILESTONES
     ),
 ]
+
+
+def work_waiting(today: datetime.date) -> list[WorkItem]:
+    waiting = Registration.objects.filter(status=RegistrationStatus.REGISTERED).count()
+    return [
+        WorkItem(
+            _("Registrations to verify"), waiting, "admin:training_registration_changelist",
+            "status__exact=registered", "training.view_registration",
+        )
+    ]  # fmt: skip
+
+
+def earliest() -> datetime.date | None:
+    """The first day the training data speaks of (for building every summary there is)."""
+    first = Registration.objects.order_by("created_at").values_list("created_at", flat=True).first()
+    return first.date() if first else None

@@ -1,0 +1,197 @@
+"""Admin of the periodic summaries: build state, rebuild, publish, PDF and XLSX downloads; external indicators."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import summaries
+from .admin_site import DisnakerModelAdmin
+from .models import PublishedIndicator, Summary
+from .periods import Period
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class BuildForm(forms.Form):
+    period = forms.CharField(
+        label=_("Period"),
+        max_length=7,
+        help_text=_("A month (2026-10), a quarter (2026-Q3) or a year (2026)."),
+    )
+    force = forms.BooleanField(
+        label=_("Rebuild even if the period has ended and its figures are frozen"), required=False
+    )
+
+    def clean_period(self):
+        try:
+            return Period.parse(self.cleaned_data["period"])
+        except ValueError:
+            raise ValidationError(
+                _("Enter a month as 2026-10, a quarter as 2026-Q3 or a year as 2026."), code="invalid"
+            ) from None
+
+
+@admin.register(Summary)
+class SummaryAdmin(SimpleHistoryAdmin, DisnakerModelAdmin):
+    list_display = ("period_label", "period_kind", "state_badge", "built_at", "build_seconds", "downloads",
+                    "is_published")  # fmt: skip
+    list_select_related = ()
+    list_filter = ("period_kind", "state", "is_published")
+    search_fields = ("data_version",)
+    date_hierarchy = "period_start"
+    actions = ["rebuild", "publish", "unpublish"]
+    fields = (
+        "period_label", "period_kind", "period_start", "period_end", "scope", "state_badge", "error", "queued_at",
+        "started_at", "built_at", "build_seconds", "builds", "data_version", "downloads", "is_published",
+        "published_at", "figures_table",
+    )  # fmt: skip
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False  # summaries are built, never typed in: "Build a summary" queues one
+
+    @admin.display(description=_("period"), ordering="period_start")
+    def period_label(self, obj):
+        return obj.period.label
+
+    @admin.display(description=_("build state"), ordering="state")
+    def state_badge(self, obj):
+        colours = {"done": "#198754", "failed": "#ba2121", "running": "#0d6efd", "queued": "#6c757d"}
+        return format_html(
+            '<strong style="color:{}">{}</strong>', colours.get(obj.state, "inherit"), obj.get_state_display()
+        )
+
+    @admin.display(description=_("downloads"))
+    def downloads(self, obj):
+        if obj.state != Summary.State.DONE:
+            return "–"
+        xlsx = reverse("admin:disnaker_summary_xlsx", args=[obj.pk])
+        if not obj.pdf:
+            return format_html('<a href="{}">XLSX</a>', xlsx)
+        pdf = reverse("admin:disnaker_summary_pdf", args=[obj.pk])
+        return format_html('<a href="{}">PDF</a> · <a href="{}">XLSX</a>', pdf, xlsx)
+
+    @admin.display(description=_("figures"))
+    def figures_table(self, obj):
+        from django.template.loader import render_to_string
+
+        from .reports import summary_tables
+
+        if not obj.figures:
+            return "–"
+        return render_to_string("admin/disnaker/summary/_figures.html", {"sections": summary_tables(obj)})
+
+    # --- Extra pages ------------------------------------------------------------------------
+
+    def get_urls(self):
+        own = [
+            path("build/", self.admin_site.admin_view(self.build_view), name="disnaker_summary_build"),
+            path("<int:pk>/pdf/", self.admin_site.admin_view(self.pdf_view), name="disnaker_summary_pdf"),
+            path("<int:pk>/xlsx/", self.admin_site.admin_view(self.xlsx_view), name="disnaker_summary_xlsx"),
+        ]
+        return own + super().get_urls()
+
+    def build_view(self, request):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        form = BuildForm(request.POST or None, initial={"period": request.GET.get("period", "")})
+        if request.method == "POST" and form.is_valid():
+            summary = summaries.summary_request(period=form.cleaned_data["period"], force=form.cleaned_data["force"])
+            self._report_request(request, summary, forced=form.cleaned_data["force"])
+            return redirect("admin:disnaker_summary_change", summary.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Build a summary"),
+            "form": form,
+            "opts": self.opts,
+        }
+        return TemplateResponse(request, "admin/disnaker/summary/build.html", context)
+
+    def _report_request(self, request, summary, *, forced: bool):
+        if summary.is_frozen and not forced:
+            self.message_user(
+                request,
+                _("%(period)s has ended and its figures are frozen; tick 'rebuild' to build it again.")
+                % {"period": summary.period.label},
+                messages.WARNING,
+            )
+            return
+        self.log_change(request, summary, str(_("Build requested (rebuild: %(forced)s)") % {"forced": forced}))
+        self.message_user(
+            request, _("%(period)s is queued; its state shows here when it is done.") % {"period": summary.period.label}
+        )
+
+    def _summary_for(self, request, pk) -> Summary:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return get_object_or_404(Summary, pk=pk)
+
+    def pdf_view(self, request, pk):
+        summary = self._summary_for(request, pk)
+        if not summary.pdf:
+            raise Http404(_("The PDF of this summary is not ready yet."))
+        name = f"ringkasan-{summary.period.key}.pdf"
+        return FileResponse(summary.pdf.open("rb"), as_attachment=True, filename=name, content_type="application/pdf")
+
+    def xlsx_view(self, request, pk):
+        from .reports import summary_xlsx
+
+        summary = self._summary_for(request, pk)
+        if summary.state != Summary.State.DONE:
+            raise Http404(_("This summary has not been built yet."))
+        response = HttpResponse(summary_xlsx(summary), content_type=XLSX_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="ringkasan-{summary.period.key}.xlsx"'
+        return response
+
+    # --- Actions ----------------------------------------------------------------------------
+
+    @admin.action(description=_("Rebuild the selected summaries (also frozen ones)"), permissions=["change"])
+    def rebuild(self, request, queryset):
+        for summary in queryset:
+            summaries.summary_request(period=summary.period, scope=summary.scope, force=True)
+            self.log_change(request, summary, str(_("Rebuild requested")))
+        self.message_user(request, _("%(count)d summary(ies) queued for rebuilding.") % {"count": len(queryset)})
+
+    @admin.action(description=_("Publish on the public statistics page"), permissions=["change"])
+    def publish(self, request, queryset):
+        self._publish(request, queryset, publish=True)
+
+    @admin.action(description=_("Withdraw from the public statistics page"), permissions=["change"])
+    def unpublish(self, request, queryset):
+        self._publish(request, queryset, publish=False)
+
+    def _publish(self, request, queryset, *, publish: bool):
+        done, refused = 0, 0
+        for summary in queryset:
+            try:
+                summaries.summary_publish(summary=summary, publish=publish)
+            except ValidationError:
+                refused += 1
+            else:
+                done += 1
+                self.log_change(request, summary, str(_("Published") if publish else _("Withdrawn")))
+        self.message_user(request, _("%(count)d summary(ies) changed.") % {"count": done})
+        if refused:
+            self.message_user(
+                request, _("%(count)d summary(ies) not built yet were left unpublished.") % {"count": refused},
+                messages.WARNING,
+            )  # fmt: skip
+
+
+@admin.register(PublishedIndicator)
+class PublishedIndicatorAdmin(SimpleHistoryAdmin, DisnakerModelAdmin):
+    list_display = ("code", "year", "value", "unit", "source", "entered_by", "updated_at")
+    list_select_related = ("entered_by",)
+    list_filter = ("code", "year", "source")
+    search_fields = ("source", "note")
+
+    def save_model(self, request, obj, form, change):
+        obj.entered_by = request.user
+        super().save_model(request, obj, form, change)
