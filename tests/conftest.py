@@ -103,7 +103,11 @@ def start_worker(
     }
     with open(log_path, "ab") as log:
         proc = subprocess.Popen(
-            [*WORKER_COMMAND, "-n", f"{name}@%h", *extra_args], cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT
+            [*WORKER_COMMAND, "-n", f"{name}@%h", *extra_args],
+            cwd=PROJECT_DIR,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
