@@ -1,35 +1,14 @@
 """Seat decisions under concurrency, on the real PostgreSQL (SQLite ignores row locks)."""
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
+from tests.concurrency import run_together as _run_together
 from tests.factories import BatchFactory, PersonFactory, RegistrationFactory
 from training import services
 from training.models import Batch, Registration, RegistrationStatus
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
-
-
-def _run_together(functions, workers):
-    """Runs the callables on ``workers`` threads, released at once; returns results or exceptions."""
-    barrier = threading.Barrier(min(workers, len(functions)))
-
-    def call(function):
-        try:
-            if len(functions) <= workers:
-                barrier.wait(timeout=30)
-            return function()
-        except Exception as exc:  # noqa: BLE001 - the test inspects what each call raised
-            return exc
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(call, functions))
 
 
 def _people(count):
