@@ -136,7 +136,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A task a worker took but never acknowledged (the worker died) goes back to the queue after this
 # many seconds; it must be longer than the longest task (a summary build with its PDF).
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=60 * 60)}
+# Workers sweep for such tasks every CELERY_RESTORE_INTERVAL seconds.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=60 * 60),
+    "unacked_restore_interval": env.int("CELERY_RESTORE_INTERVAL", default=60),
+    "unacked_restore_throttle": 1,
+}
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # The defaults of the periodic jobs, in CELERY_TIMEZONE (Asia/Jakarta). The DatabaseScheduler copies
