@@ -72,11 +72,15 @@ def compute_figures(period: Period, *, today: datetime.date) -> dict:
 
 
 def indicators_for(period: Period) -> list[dict]:
-    rows = PublishedIndicator.objects.filter(year=period.start.year).order_by("code")
+    """Per indicator, the latest published value for the period's year or before (BPS publishes late)."""
+    rows = PublishedIndicator.objects.filter(year__lte=period.start.year).order_by("code", "-year")
+    latest = {}
+    for row in rows:
+        latest.setdefault(row.code, row)
     return [
         {"code": row.code, "year": row.year, "value": str(row.value), "unit": row.unit, "source": row.source,
          "note": row.note}
-        for row in rows
+        for row in latest.values()
     ]  # fmt: skip
 
 

@@ -24,4 +24,6 @@ class Command(BaseCommand):
                 module = f"{apps.get_app_config(label).name}.demo"
                 if find_spec(module):
                     import_module(module).seed(log=self.stdout.write)
+            # The summaries count what every part just seeded.
+            import_module("disnaker.demo").seed_summaries(log=self.stdout.write)
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
