@@ -12,6 +12,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from . import services
 from .forms import ProfileForm, SignupForm, add_service_errors
 from .models import Person
+from .reports import small_cells, summary_csv, summary_indicators, summary_tables
+from .selectors import latest_published_summary, published_periods, published_summary
 
 
 @require_GET
@@ -83,3 +85,29 @@ def account_profile(request):
             messages.success(request, _("Your profile has been saved."))
             return redirect("account_home")
     return render(request, "disnaker/account/profile.html", {"form": form, "person": person})
+
+
+# --- Public statistics ------------------------------------------------------------------------
+# Aggregates only, from published summaries: small breakdown cells are suppressed, no one is named.
+
+
+@require_GET
+def statistics(request, period_key: str | None = None):
+    summary = published_summary(period_key) if period_key else latest_published_summary()
+    context = {
+        "periods": published_periods(),
+        "summary": summary,
+        "sections": summary_tables(summary, public=True) if summary else [],
+        "indicators": summary_indicators(summary) if summary else [],
+        "small_cells": small_cells(),
+    }
+    return render(request, "disnaker/statistics.html", context)
+
+
+@require_GET
+def statistics_csv(request, period_key: str):
+    summary = published_summary(period_key)
+    # The byte-order mark makes Excel read the file as UTF-8.
+    response = HttpResponse("\ufeff" + summary_csv(summary, public=True), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="statistik-{summary.period.key}.csv"'
+    return response

@@ -1,8 +1,7 @@
 """CSV and XLSX downloads that spreadsheets open as data, never as formulas.
 
-A cell such as ``=HYPERLINK("http://…")`` typed into a name field would run when a staff member
-opens the export (CSV injection). Every text cell that starts like a formula gets a leading
-single quote, so the spreadsheet shows it as text.
+Every cell goes through ``disnaker.exports.safe_cell`` (CSV injection: formula-like text is
+quoted, so the spreadsheet shows it as text).
 """
 
 import csv
@@ -14,18 +13,9 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+from disnaker.exports import safe_cell
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def safe_cell(value):
-    """The value as a spreadsheet should store it: formula-like text is quoted, None is empty."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
