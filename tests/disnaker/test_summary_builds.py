@@ -107,17 +107,22 @@ def test_publishing_needs_a_built_summary(city):
     assert published.is_published and published.published_at is not None
 
 
+def _build_together(count: int, *, now) -> None:
+    """``count`` callers find (or make) October's row and build it at the same moment."""
+
+    def build():
+        row = summaries._row_for(OCTOBER, summaries.CITY)
+        return summaries.summary_build(summary_id=row.pk, pdf=False, now=now)
+
+    results = run_together([build] * count, workers=count)
+    assert [r for r in results if isinstance(r, Exception)] == []
+
+
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_builds_on_postgres_leave_one_row_with_the_same_figures(postgres, city):
     expected = summaries.compute_figures(OCTOBER, today=DURING_OCTOBER.date())
-    results = run_together(
-        [lambda: summaries.summary_build(
-            summary_id=summaries._row_for(OCTOBER, summaries.CITY).pk, pdf=False, now=DURING_OCTOBER
-        ) for _ in range(6)],
-        workers=6,
-    )  # fmt: skip
-    assert [r for r in results if isinstance(r, Exception)] == []
+    _build_together(6, now=DURING_OCTOBER)
     rows = Summary.objects.filter(period_kind="month", period_start=OCTOBER.start)
     assert rows.count() == 1
     summary = rows.get()
@@ -130,13 +135,7 @@ def test_concurrent_builds_on_postgres_leave_one_row_with_the_same_figures(postg
 @pytest.mark.django_db(transaction=True)
 def test_two_beats_at_once_on_a_past_period_leave_one_frozen_row(postgres, city):
     expected = summaries.compute_figures(OCTOBER, today=AFTER_OCTOBER.date())
-    results = run_together(
-        [lambda: summaries.summary_build(
-            summary_id=summaries._row_for(OCTOBER, summaries.CITY).pk, pdf=False, now=AFTER_OCTOBER
-        ) for _ in range(4)],
-        workers=4,
-    )  # fmt: skip
-    assert [r for r in results if isinstance(r, Exception)] == []
+    _build_together(4, now=AFTER_OCTOBER)
     summary = Summary.objects.get(period_kind="month", period_start=OCTOBER.start)
     assert summary.is_frozen
     assert summary.figures["figures"] == expected["figures"]
