@@ -144,6 +144,15 @@ def celery_worker(redis_url, django_db_setup, django_db_blocker, tmp_path_factor
     stop_worker(proc)
 
 
+@pytest.fixture
+def eager(monkeypatch):
+    """Tasks queued by services run in this process (with a broker configured they would go to Redis)."""
+    from disnaker.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
+    monkeypatch.setitem(app.conf, "task_eager_propagates", True)
+
+
 @pytest.fixture(autouse=True)
 def _default_language():
     """Requests activate a language in the test thread; every test starts in Indonesian."""

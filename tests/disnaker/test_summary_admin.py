@@ -90,7 +90,9 @@ def test_dashboard_says_when_the_month_is_not_built_yet(admin_client, db):
 # --- Building ---------------------------------------------------------------------------------
 
 
-def test_staff_build_a_period_from_the_admin(admin_client, city, summary_files, django_capture_on_commit_callbacks):
+def test_staff_build_a_period_from_the_admin(
+    admin_client, city, summary_files, eager, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(reverse("admin:disnaker_summary_build"), {"period": "2026-10"})
     summary = Summary.objects.get()
@@ -118,7 +120,7 @@ def test_the_build_page_refuses_get_for_read_only_staff(client, staff_user, db):
     assert not Summary.objects.exists()
 
 
-def test_a_frozen_period_needs_the_rebuild_box(admin_client, city, django_capture_on_commit_callbacks):
+def test_a_frozen_period_needs_the_rebuild_box(admin_client, city, eager, django_capture_on_commit_callbacks):
     frozen = _built()
     assert frozen.is_frozen
     with django_capture_on_commit_callbacks(execute=True):
@@ -127,7 +129,7 @@ def test_a_frozen_period_needs_the_rebuild_box(admin_client, city, django_captur
     assert Summary.objects.get().builds == 1
 
 
-def test_rebuild_action_is_audited(admin_client, city, summary_files, django_capture_on_commit_callbacks):
+def test_rebuild_action_is_audited(admin_client, city, summary_files, eager, django_capture_on_commit_callbacks):
     summary = _built()
     with django_capture_on_commit_callbacks(execute=True):
         admin_client.post(

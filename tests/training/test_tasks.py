@@ -21,13 +21,6 @@ TODAY = datetime.date(2026, 11, 25)
 NOON = timezone.make_aware(datetime.datetime(2026, 11, 25, 12, 0))
 
 
-@pytest.fixture
-def eager(monkeypatch):
-    """Tasks queued by services run in this process (with a broker configured they would go to Redis)."""
-    monkeypatch.setitem(app.conf, "task_always_eager", True)
-    monkeypatch.setitem(app.conf, "task_eager_propagates", True)
-
-
 def _registration(status="registered", **kwargs):
     return RegistrationFactory(
         **{
