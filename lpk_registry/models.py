@@ -280,7 +280,11 @@ class GraduateReport(models.Model):
             ),
             models.CheckConstraint(condition=models.Q(quarter__gte=1, quarter__lte=4), name="report_quarter_1_4"),
         ]
-        indexes = [models.Index(fields=["status", "submitted_at"])]
+        indexes = [
+            models.Index(fields=["status", "submitted_at"]),
+            # The summaries and the compliance page read a quarter's reports across all institutions.
+            models.Index(fields=["year", "quarter", "status"], name="graduate_report_period_idx"),
+        ]
 
     def __str__(self):
         return f"{self.institution} — {self.period_label}"
