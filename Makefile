@@ -7,8 +7,9 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+BACKUP_DIR ?= backups
 
-.PHONY: run test test-e2e lint fmt messages translations setup check-system clean
+.PHONY: run test test-e2e lint fmt messages translations setup check-system clean backup restore
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -62,6 +63,15 @@ test: setup lint
 
 test-e2e: setup
 	DJANGO_DEBUG=1 $(VENV)/bin/pytest -m browser $(PYTEST_ARGS)
+
+# Database dump and media files into $(BACKUP_DIR)/<YYYYmmdd-HHMMSS>/ (README, "Backup and restore").
+backup: $(VENV)/.installed
+	DJANGO_DEBUG=1 $(MANAGE) backup --dir "$(BACKUP_DIR)"
+
+# make restore FROM=backups/<YYYYmmdd-HHMMSS> [YES=1 to replace a database that holds rows]
+restore: $(VENV)/.installed
+	@test -n "$(FROM)" || { echo "Usage: make restore FROM=backups/<YYYYmmdd-HHMMSS> [YES=1]"; exit 2; }
+	DJANGO_DEBUG=1 $(MANAGE) restore "$(FROM)" $(if $(YES),--yes)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

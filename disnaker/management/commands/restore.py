@@ -1,0 +1,55 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError, connection
+
+from disnaker.backup import BackupError, backup_restore
+
+from .backup import size
+
+
+class Command(BaseCommand):
+    help = (
+        "Restores a backup folder into the database of DATABASE_URL (created when it does not exist) and "
+        "into MEDIA_ROOT, then compares the rows of every table with the backup's manifest. "
+        "A database that already holds rows is replaced only with --yes."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("folder", help="a backup folder, e.g. backups/20261015-020000")
+        parser.add_argument("--yes", action="store_true", help="replace the rows the database already holds")
+
+    def handle(self, *args, folder, yes, **options):
+        target = connection.settings_dict
+        try:
+            result = backup_restore(
+                folder=Path(folder), settings_dict=target, media_root=Path(settings.MEDIA_ROOT), replace=yes
+            )
+        except (BackupError, DatabaseError) as error:
+            raise CommandError(str(error)) from None
+        database = result.manifest["database"]
+        created = " (created)" if result.database_created else ""
+        self.stdout.write(
+            f"Restored {folder} (made {result.manifest['created_at']} from {database['vendor']} "
+            f"{database['name']!r}) into {target['NAME']!r}{created} and {settings.MEDIA_ROOT}"
+        )
+        if options["verbosity"] > 1:
+            for name, count in result.tables.items():
+                self.stdout.write(f"  {name:50} {count:>10}")
+        self.stdout.write(
+            f"  database  {len(result.tables)} tables, {sum(result.tables.values())} rows "
+            f"(backup: {len(database['tables'])} tables, {database['rows']} rows)"
+        )
+        self.stdout.write(f"  media     {result.media_files} files, {size(result.media_bytes)}")
+        if result.media_left_in_place:
+            self.stdout.write(f"  media     {result.media_left_in_place} other files in MEDIA_ROOT were left in place")
+        self._verdict(result)
+
+    def _verdict(self, result) -> None:
+        if result.ok:
+            self.stdout.write(self.style.SUCCESS("Every table and the media files match the manifest."))
+            return
+        for problem in result.mismatches:
+            self.stderr.write(f"MISMATCH {problem}")
+        raise CommandError(f"The restore does not match the manifest: {len(result.mismatches)} differences.")
