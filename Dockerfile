@@ -8,7 +8,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     STATIC_ROOT=/app/staticfiles \
     MEDIA_ROOT=/app/media
 
-# Pango, HarfBuzz and a font are what WeasyPrint renders the PDFs with; gettext is for compilemessages.
+# Pango, HarfBuzz and a font are what WeasyPrint renders the PDFs with; gettext is for compilemessages;
+# the PostgreSQL client (15, as the db service) is for `manage.py backup` / `restore`.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 \
@@ -17,6 +18,7 @@ RUN apt-get update \
         libharfbuzz-subset0 \
         fonts-dejavu-core \
         gettext \
+        postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
