@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from disnaker.fields import NikField
-from disnaker.models import EmploymentStatus, Kelurahan, Person, Sex
+from disnaker.models import EmploymentStatus, Kelurahan, Person, Sex, TrigramIndex
 from disnaker.storage import private_storage, private_upload_to
 
 nib_validator = RegexValidator(r"^\d{13}$", _("The NIB must be exactly 13 digits."), code="nib")
@@ -118,7 +118,10 @@ class Licence(Expiring):
                 condition=models.Q(valid_until__gte=models.F("issued_on")), name="licence_valid_after_issue"
             ),
         ]
-        indexes = [models.Index(fields=["status", "valid_until"])]
+        indexes = [
+            models.Index(fields=["status", "valid_until"]),
+            models.Index(fields=["valid_until"], name="licence_valid_until_idx"),  # the admin's order
+        ]
 
     def __str__(self):
         return self.number
@@ -144,6 +147,7 @@ class Accreditation(Expiring):
                 condition=models.Q(valid_until__gte=models.F("valid_from")), name="accreditation_valid_range"
             ),
         ]
+        indexes = [models.Index(fields=["valid_until"], name="accreditation_valid_until_idx")]
 
     def __str__(self):
         return f"{self.body} {self.result}"
@@ -370,7 +374,11 @@ class ReportGraduate(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["report", "nik"], name="report_graduate_once_per_report"),
         ]
-        indexes = [models.Index(fields=["nik"])]
+        indexes = [
+            models.Index(fields=["nik"]),
+            models.Index(fields=["name", "-id"], name="report_graduate_name_idx"),  # the admin's order
+            TrigramIndex(fields=["name", "company"], name="report_graduate_search_trgm"),
+        ]
 
     def __str__(self):
         return self.name

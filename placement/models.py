@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from disnaker.dates import add_months
 from disnaker.fields import NikField
-from disnaker.models import EducationLevel, KbjiMajorGroup, KbliSection, Kelurahan, Person, WageBand
+from disnaker.models import EducationLevel, KbjiMajorGroup, KbliSection, Kelurahan, Person, TrigramIndex, WageBand
 from disnaker.storage import private_storage, private_upload_to
 
 nib_validator = RegexValidator(r"^\d{13}$", _("The NIB must be exactly 13 digits."), code="nib")
@@ -90,7 +90,13 @@ class JobSeekerCard(models.Model):
                 name="ak1_active_has_number",
             ),
         ]
-        indexes = [models.Index(fields=["status", "valid_until"])]
+        indexes = [
+            models.Index(fields=["status", "valid_until"]),
+            # The admin's order, within a status (the verification queue) and over all cards.
+            models.Index(fields=["status", "applied_at"], name="ak1_status_applied_idx"),
+            models.Index(fields=["applied_at"], name="ak1_applied_idx"),
+            TrigramIndex(fields=["number"], name="ak1_number_trgm"),
+        ]
 
     def __str__(self):
         return self.number or f"{self.person} ({self.get_status_display()})"
@@ -136,6 +142,7 @@ class CardReport(models.Model):
         ordering = ["-reported_on"]
         verbose_name = _("AK/1 re-report")
         verbose_name_plural = _("AK/1 re-reports")
+        indexes = [models.Index(fields=["reported_on"], name="ak1_report_reported_idx")]
 
     def __str__(self):
         return f"{self.card} {self.reported_on:%d-%m-%Y}"
@@ -192,6 +199,11 @@ class Company(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(nib__regex=r"^[0-9]{13}$"), name="company_nib_13_digits"),
             models.CheckConstraint(condition=models.Q(kbli_code__regex=r"^[0-9]{5}$"), name="company_kbli_5_digits"),
+        ]
+        indexes = [
+            # The verification queue in the admin's order; also its count on the dashboard.
+            models.Index(fields=["status", "name"], name="company_status_name_idx"),
+            TrigramIndex(fields=["name"], name="company_name_trgm"),
         ]
 
     def __str__(self):
@@ -313,7 +325,13 @@ class Vacancy(models.Model):
                 name="vacancy_wage_range",
             ),
         ]
-        indexes = [models.Index(fields=["status", "is_hidden", "open_until"])]
+        indexes = [
+            models.Index(fields=["status", "is_hidden", "open_until"]),
+            # The admin's order, over all vacancies and within a status.
+            models.Index(fields=["reported_at"], name="vacancy_reported_idx"),
+            models.Index(fields=["status", "reported_at"], name="vacancy_status_reported_idx"),
+            TrigramIndex(fields=["title", "required_certification"], name="vacancy_search_trgm"),
+        ]
 
     def __str__(self):
         return f"{self.title} — {self.company}"
@@ -366,7 +384,12 @@ class Placement(models.Model):
                 fields=["company", "person", "start_date"], name="placement_once_per_person_company_start"
             ),
         ]
-        indexes = [models.Index(fields=["source", "start_date"]), models.Index(fields=["nik"])]
+        indexes = [
+            models.Index(fields=["source", "start_date"]),
+            models.Index(fields=["nik"]),
+            models.Index(fields=["start_date"], name="placement_start_idx"),  # the admin's order
+            TrigramIndex(fields=["name", "position"], name="placement_search_trgm"),
+        ]
 
     def __str__(self):
         return f"{self.name} — {self.position} ({self.company})"

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from disnaker.models import Certification, EducationLevel, EmploymentStatus, Person, WageBand
+from disnaker.models import Certification, EducationLevel, EmploymentStatus, Person, TrigramIndex, WageBand
 from disnaker.storage import private_storage, private_upload_to
 
 
@@ -295,8 +295,10 @@ class Registration(models.Model):
         ]
         indexes = [
             models.Index(fields=["batch", "status"]),
+            # Also the count of registrations waiting for verification on the dashboard.
             models.Index(fields=["status", "confirm_by"]),
             models.Index(fields=["outcome"]),
+            models.Index(fields=["created_at"], name="registration_created_idx"),  # the admin's order
         ]
 
     def __str__(self):
@@ -341,6 +343,7 @@ class Attendance(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["registration", "day"], name="attendance_one_per_day"),
         ]
+        indexes = [models.Index(fields=["day"], name="attendance_day_idx")]
 
     def __str__(self):
         return f"{self.registration} {self.day:%d-%m-%Y}"
@@ -368,6 +371,10 @@ class ParticipantCertificate(models.Model):
         ordering = ["-issued_on"]
         verbose_name = _("participant certificate")
         verbose_name_plural = _("participant certificates")
+        indexes = [
+            models.Index(fields=["issued_on"], name="participant_cert_issued_idx"),
+            TrigramIndex(fields=["number"], name="participant_cert_number_trgm"),
+        ]
 
     def __str__(self):
         return self.number
@@ -414,6 +421,10 @@ class TracerResponse(models.Model):
         verbose_name_plural = _("alumni tracer responses")
         constraints = [
             models.UniqueConstraint(fields=["registration", "months_after"], name="tracer_one_per_milestone"),
+        ]
+        indexes = [
+            models.Index(fields=["requested_at"], name="tracer_requested_idx"),
+            TrigramIndex(fields=["company"], name="tracer_company_trgm"),
         ]
 
     def __str__(self):
