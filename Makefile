@@ -62,7 +62,7 @@ test: setup lint
 	DJANGO_DEBUG=1 $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 test-e2e: setup
-	DJANGO_DEBUG=1 $(VENV)/bin/pytest -m browser $(PYTEST_ARGS)
+	DJANGO_DEBUG=1 $(VENV)/bin/pytest tests/e2e $(PYTEST_ARGS)
 
 # Database dump and media files into $(BACKUP_DIR)/<YYYYmmdd-HHMMSS>/ (README, "Backup and restore").
 backup: $(VENV)/.installed

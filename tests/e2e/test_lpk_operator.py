@@ -33,13 +33,14 @@ def _filled_template(path: str, *, woman_status: str) -> bytes:
     return buffer.getvalue()
 
 
-def _upload(page, live_server, report, content: bytes):
+def _upload(page, live_server, report, content: bytes, shot, step: str):
     page.goto(live_server.url + reverse("lpk_registry:report_upload", args=[report.pk]))
     page.set_input_files(
         "input[type=file]", files=[{"name": "laporan.xlsx", "buffer": content, "mimeType": "application/octet-stream"}]
     )
     page.get_by_role("button", name="Periksa file").click()
     page.wait_for_load_state()
+    shot(step)
 
 
 def _staff_page(browser, live_server):
@@ -53,7 +54,7 @@ def _staff_page(browser, live_server):
     return context, staff
 
 
-def test_operator_uploads_submits_is_returned_fixes_and_is_accepted(live_server, browser, page, axe):
+def test_operator_uploads_submits_is_returned_fixes_and_is_accepted(live_server, browser, page, axe, shot):
     institution = InstitutionFactory(name="LPK Sakura Nihongo Cilegon")
     operator = lpk_operator(institution=institution)
     year, quarter = compliance.last_finished_quarter()
@@ -66,27 +67,33 @@ def test_operator_uploads_submits_is_returned_fixes_and_is_accepted(live_server,
     page.fill("#id_password", "rahasia-123")
     page.locator("form button[type=submit]").last.click()
     page.wait_for_url(live_server.url + reverse("lpk_registry:dashboard"))
+    shot("dashboard")
     page.goto(live_server.url + reverse("lpk_registry:report_detail", args=[report.pk]))
+    shot("report")
     with page.expect_download() as download:
         page.get_by_role("link", name="Unduh templat spreadsheet").click()
     template = download.value.path()
 
     # A status the office cannot read is refused with its row and column, and nothing is saved.
-    _upload(page, live_server, report, _filled_template(template, woman_status="kerja kantoran"))
+    _upload(
+        page, live_server, report, _filled_template(template, woman_status="kerja kantoran"), shot, "upload-refused"
+    )
     problems = page.locator("main table").first.inner_text()
     assert "Lulusan" in problems and "3\tStatus\tStatus “kerja kantoran” tidak dikenal" in problems
     assert report.graduates.count() == 0
     assert axe(page) == []
 
     # The filled template: preview, save, submit.
-    _upload(page, live_server, report, _filled_template(template, woman_status="bekerja"))
+    _upload(page, live_server, report, _filled_template(template, woman_status="bekerja"), shot, "preview")
     assert "Dewi Sartika" in page.content()
     assert axe(page) == []
     page.get_by_role("button", name="Simpan ke laporan").first.click()
     page.wait_for_url(live_server.url + reverse("lpk_registry:report_detail", args=[report.pk]))
     assert report.graduates.count() == 2
+    shot("saved")
     page.get_by_role("button", name="Kirim laporan ke dinas").click()
     page.wait_for_load_state()
+    shot("submitted")
     assert GraduateReport.objects.get(pk=report.pk).status == "submitted"
 
     # Staff return it with a comment.
@@ -94,28 +101,34 @@ def test_operator_uploads_submits_is_returned_fixes_and_is_accepted(live_server,
     staff.goto(live_server.url + reverse("admin:lpk_registry_graduatereport_change", args=[report.pk]))
     staff.get_by_role("link", name="Kembalikan dengan catatan…").click()
     staff.locator("form textarea").fill("Rizky Maulana sudah bekerja di PT Krakatau Posco: perbarui statusnya.")
+    shot("staff-return-form", page=staff)
     staff.locator("input[type=submit].default").click()
     staff.wait_for_load_state()
+    shot("staff-returned", page=staff)
     assert GraduateReport.objects.get(pk=report.pk).status == "returned"
 
     # The operator sees the comment, fixes the row by form and resubmits.
     page.goto(live_server.url + reverse("lpk_registry:dashboard"))
+    shot("returned-with-comment")
     assert "perbarui statusnya" in page.content()
     page.goto(live_server.url + reverse("lpk_registry:report_edit", args=[report.pk]))
     prefix = page.locator(f"input[name$='-nik'][value='{MAN}']").get_attribute("name").removesuffix("-nik")
     page.select_option(f"[name='{prefix}-status']", "working")
     page.fill(f"[name='{prefix}-company']", "PT Krakatau Posco")
+    shot("fix-by-form")
     page.get_by_role("button", name="Simpan", exact=True).click()
     page.wait_for_url(live_server.url + reverse("lpk_registry:report_detail", args=[report.pk]))
     assert report.graduates.get(nik=MAN).company == "PT Krakatau Posco"
     page.get_by_role("button", name="Kirim laporan yang sudah diperbaiki").click()
     page.wait_for_load_state()
+    shot("resubmitted")
     assert GraduateReport.objects.get(pk=report.pk).status == "submitted"
 
     # Staff accept; the trail keeps every step.
     staff.goto(live_server.url + reverse("admin:lpk_registry_graduatereport_change", args=[report.pk]))
     staff.get_by_role("button", name="Terima").click()
     staff.wait_for_load_state()
+    shot("staff-accepted", page=staff)
     context.close()
     report.refresh_from_db()
     assert report.status == "accepted"

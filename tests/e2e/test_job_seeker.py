@@ -34,7 +34,7 @@ def _attach(page, selector, upload):
     )
 
 
-def _sign_up(page, live_server, axe):
+def _sign_up(page, live_server, axe, shot):
     page.goto(live_server.url + reverse("account_signup"))
     assert axe(page) == []
     page.fill("#id_nik", "3672 0145 0502 0003")
@@ -49,11 +49,13 @@ def _sign_up(page, live_server, axe):
     page.fill("#id_email", "nur.aini@example.org")
     page.fill("#id_password1", "Cilegon-Kerja-2026")
     page.fill("#id_password2", "Cilegon-Kerja-2026")
+    shot("sign-up-form")
     page.locator("form button[type=submit]").last.click()
     page.wait_for_url(live_server.url + reverse("account_home"))
+    shot("account")
 
 
-def _staff_runs(browser, live_server, action: str, registration: Registration):
+def _staff_runs(browser, live_server, action: str, registration: Registration, shot):
     """An admin selects the registration in the changelist and runs an action on it."""
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     staff = context.new_page()
@@ -66,12 +68,13 @@ def _staff_runs(browser, live_server, action: str, registration: Registration):
     staff.select_option("select[name=action]", action)
     staff.locator("button[name=index]").click()
     staff.wait_for_load_state()
+    shot(f"staff-{action.replace('_', '-')}", page=staff)
     assert "errornote" not in staff.content()
     context.close()
 
 
 def test_job_seeker_signs_up_registers_is_accepted_and_downloads_the_certificate(
-    live_server, browser, page, axe, uploads, pdftotext, request
+    live_server, browser, page, axe, uploads, pdftotext, request, shot
 ):
     if settings.CELERY_BROKER_URL:
         request.getfixturevalue("celery_worker")  # the certificate is rendered by a real worker
@@ -79,11 +82,13 @@ def test_job_seeker_signs_up_registers_is_accepted_and_downloads_the_certificate
     UserFactory(username="petugas.blk", is_staff=True, is_superuser=True)
 
     # 1. Sign up with the NIK and find the batch in the catalogue.
-    _sign_up(page, live_server, axe)
+    _sign_up(page, live_server, axe, shot)
     page.goto(live_server.url + reverse("training:catalogue"))
     assert axe(page) == []
+    shot("catalogue")
     page.get_by_role("link", name="Juru Las SMAW 3G").click()
     assert axe(page) == []
+    shot("batch")
     page.get_by_role("link", name="Daftar", exact=True).click()
     page.wait_for_url(live_server.url + reverse("training:register", args=[batch.pk]))
     assert axe(page) == []
@@ -91,21 +96,25 @@ def test_job_seeker_signs_up_registers_is_accepted_and_downloads_the_certificate
     # 2. Register with the KTP and diploma, and see the status.
     for selector, upload in _documents(uploads):
         _attach(page, selector, upload)
+    shot("registration-form")
     page.get_by_role("button", name="Kirim pendaftaran saya").click()
     page.wait_for_url("**/akun/pelatihan/*/")
+    shot("registered")
     person = Person.objects.get(nik=NIK)
     registration = Registration.objects.get(person=person, batch=batch)
     assert registration.status == "registered"
     assert "Terdaftar" in page.content()
 
     # 3. Staff verify the documents and accept; the job seeker confirms the place.
-    _staff_runs(browser, live_server, "verify_documents", registration)
-    _staff_runs(browser, live_server, "accept_by_score", registration)
+    _staff_runs(browser, live_server, "verify_documents", registration, shot)
+    _staff_runs(browser, live_server, "accept_by_score", registration, shot)
     registration.refresh_from_db()
     assert registration.status == "accepted"
     page.reload()
+    shot("accepted")
     page.get_by_role("button", name="Konfirmasi tempat saya").click()
     page.wait_for_load_state()
+    shot("confirmed")
     registration.refresh_from_db()
     assert registration.status == "confirmed"
 
@@ -114,7 +123,7 @@ def test_job_seeker_signs_up_registers_is_accepted_and_downloads_the_certificate
     for day in batch.training_days:
         services.attendance_record(batch=batch, day=day, present_ids={registration.pk}, actor=None)
     assert services.batch_complete(batch=batch, now=after)["graduated"] == 1
-    _staff_runs(browser, live_server, "issue_certificate", registration)
+    _staff_runs(browser, live_server, "issue_certificate", registration, shot)
     deadline = time.monotonic() + 60
     while not Registration.objects.get(pk=registration.pk).certificate.generated_at:
         assert time.monotonic() < deadline, "the certificate PDF was not rendered within 60 s"
@@ -122,15 +131,18 @@ def test_job_seeker_signs_up_registers_is_accepted_and_downloads_the_certificate
 
     # 5. The participant downloads the certificate from their registration page.
     page.goto(live_server.url + reverse("training:registration_detail", args=[registration.pk]))
+    shot("certificate-ready")
     with page.expect_download() as download:
         page.get_by_role("link", name="Unduh sertifikat (PDF)").click()
-    text = pdftotext(Path(download.value.path()).read_bytes())
+    certificate = Path(download.value.path()).read_bytes()
+    shot.pdf("certificate-pdf", certificate)
+    text = pdftotext(certificate)
     assert "Nur Aini Rahmawati" in text
     assert "Juru Las SMAW 3G" in text
     assert NIK not in text
 
 
-def test_registration_works_by_keyboard_alone_on_a_narrow_phone(live_server, browser, page, axe, uploads):
+def test_registration_works_by_keyboard_alone_on_a_narrow_phone(live_server, browser, page, axe, uploads, shot):
     """Tab to each field, type, press Space on the file inputs and Enter to send: no mouse at all."""
     from django.test import Client
 
@@ -146,6 +158,7 @@ def test_registration_works_by_keyboard_alone_on_a_narrow_phone(live_server, bro
     page.set_viewport_size({"width": 360, "height": 780})
     page.goto(live_server.url + reverse("training:register", args=[batch.pk]))
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    shot("phone-form")
     documents = dict(_documents(uploads))
     for selector in ("#id_ktp_document", "#id_diploma_document"):
         for _ in range(60):
@@ -159,11 +172,13 @@ def test_registration_works_by_keyboard_alone_on_a_narrow_phone(live_server, bro
         with page.expect_file_chooser() as chooser:
             page.keyboard.press("Space")
         chooser.value.set_files(files=[{"name": upload.name, "mimeType": upload.content_type, "buffer": upload.read()}])
+    shot("files-chosen-by-keyboard")
     for _ in range(20):
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.type") == "submit":
             break
     page.keyboard.press("Enter")
     page.wait_for_url("**/akun/pelatihan/*/")
+    shot("registered")
     assert Registration.objects.filter(person=seeker.person, batch=batch, status="registered").exists()
     assert axe(page) == []

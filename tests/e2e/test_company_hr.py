@@ -53,7 +53,7 @@ def _fill(page, values: dict):
 
 
 def test_company_reports_a_vacancy_staff_match_alumni_and_the_company_reports_the_placement(
-    live_server, browser, page, axe
+    live_server, browser, page, axe, shot
 ):
     welder = _certified_blk_welder()
     company = CompanyFactory(name="PT Baja Krakatau Demo")
@@ -66,6 +66,7 @@ def test_company_reports_a_vacancy_staff_match_alumni_and_the_company_reports_th
     page.fill("#id_password", "rahasia-123")
     page.locator("main button[type=submit]").click()
     page.wait_for_url(live_server.url + reverse("placement:company_dashboard"))
+    shot("dashboard")
     page.goto(live_server.url + reverse("placement:company_vacancy_create"))
     assert axe(page) == []
     today = timezone.localdate()
@@ -76,8 +77,10 @@ def test_company_reports_a_vacancy_staff_match_alumni_and_the_company_reports_th
         "min_age": "18", "max_age": "40", "required_certification": "Juru Las 3G SMAW",
         "location": "Kawasan Industri Krakatau, Cilegon", "work_type": "contract",
     })  # fmt: skip
+    shot("vacancy-form")
     page.locator("main form button[type=submit]").first.click()
     page.wait_for_load_state()
+    shot("vacancy-reported")
     vacancy = Vacancy.objects.get(company=company, title="Juru Las 3G")
     assert vacancy.registration_number in page.content()
 
@@ -89,6 +92,7 @@ def test_company_reports_a_vacancy_staff_match_alumni_and_the_company_reports_th
     staff.fill("#id_password", "rahasia-123")
     staff.locator("input[type=submit]").click()
     staff.goto(live_server.url + reverse("placement:staff_matching", args=[vacancy.pk]))
+    shot("staff-candidates", page=staff)
     assert "Andi Saputra" in staff.content()
     staff_context.close()
 
@@ -98,8 +102,10 @@ def test_company_reports_a_vacancy_staff_match_alumni_and_the_company_reports_th
         "vacancy": str(vacancy.pk), "nik": WELDER_NIK, "name": "Andi Saputra", "sex": "L",
         "position": "Juru Las", "start_date": today.isoformat(), "contract_type": "contract",
     })  # fmt: skip
+    shot("placement-form")
     page.locator("main form button[type=submit]").first.click()
     page.wait_for_load_state()
+    shot("placement-reported")
     placement = Placement.objects.get(person=welder)
     assert placement.source == "blk" and placement.is_local_resident
     vacancy.refresh_from_db()
@@ -107,7 +113,7 @@ def test_company_reports_a_vacancy_staff_match_alumni_and_the_company_reports_th
 
 
 @pytest.mark.usefixtures("private_files")
-def test_job_seeker_downloads_an_ak1_card_with_number_and_name(live_server, page, pdftotext):
+def test_job_seeker_downloads_an_ak1_card_with_number_and_name(live_server, page, pdftotext, shot):
     seeker = job_seeker()
     card = cards.card_apply(
         person=seeker.person, education_history="SMK Negeri 2 Cilegon, 2017", skills="Pengelasan SMAW",
@@ -122,6 +128,7 @@ def test_job_seeker_downloads_an_ak1_card_with_number_and_name(live_server, page
     )
     response = page.request.get(live_server.url + reverse("placement:ak1_card_pdf", args=[card.pk]))
     assert response.ok
+    shot.pdf("ak1-card-pdf", response.body())
     text = pdftotext(response.body())
     assert card.number in text
     assert seeker.person.name in text
