@@ -48,7 +48,7 @@ class SummaryAdmin(SimpleHistoryAdmin, DisnakerModelAdmin):
     date_hierarchy = "period_start"
     actions = ["rebuild", "publish", "unpublish"]
     fields = (
-        "period_label", "period_kind", "period_start", "period_end", "scope", "state_badge", "error", "queued_at",
+        "period_label", "period_kind", "period_start", "period_end", "scope_label", "state_badge", "error", "queued_at",
         "started_at", "built_at", "build_seconds", "builds", "data_version", "downloads", "is_published",
         "published_at", "figures_table",
     )  # fmt: skip
@@ -60,6 +60,15 @@ class SummaryAdmin(SimpleHistoryAdmin, DisnakerModelAdmin):
     @admin.display(description=_("period"), ordering="period_start")
     def period_label(self, obj):
         return obj.period.label
+
+    @admin.display(description=_("scope"))
+    def scope_label(self, obj):
+        return _("The whole city") if obj.scope == summaries.CITY else obj.scope
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Everything on the page is built, never typed: no save buttons.
+        extra = {"show_save": False, "show_save_and_continue": False, "show_save_and_add_another": False}
+        return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
 
     @admin.display(description=_("build state"), ordering="state")
     def state_badge(self, obj):

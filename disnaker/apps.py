@@ -11,5 +11,5 @@ class DisnakerAdminConfig(AdminConfig):
 
 class DisnakerConfig(AppConfig):
     name = "disnaker"
-    verbose_name = _("People and regions")
+    verbose_name = _("People, regions and summaries")
     default_auto_field = "django.db.models.BigAutoField"
