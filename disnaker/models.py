@@ -217,6 +217,7 @@ class Person(models.Model):
         indexes = [
             # The admin's order (name, then newest first) and its search fields.
             models.Index(fields=["name", "-id"], name="person_name_idx"),
+            models.Index(fields=["sex", "name", "-id"], name="person_sex_name_idx"),  # names follow sex
             TrigramIndex(fields=["name", "email", "phone"], name="person_search_trgm"),
         ]
 

@@ -388,6 +388,7 @@ class Placement(models.Model):
             models.Index(fields=["source", "start_date"]),
             models.Index(fields=["nik"]),
             models.Index(fields=["start_date"], name="placement_start_idx"),  # the admin's order
+            models.Index(fields=["company", "start_date"], name="placement_company_start_idx"),  # HR portal
             TrigramIndex(fields=["name", "position"], name="placement_search_trgm"),
         ]
 
