@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .admin_site import DisnakerModelAdmin, QueueStatusFilter
+from .admin_site import DisnakerModelAdmin, QueueStatusFilter, YearFilter
 from .fields import NikFormField
 from .models import Certification, EducationLevel, KbjiMajorGroup, KbliSection, Kecamatan, Kelurahan, NikClaim, Person
 from .nik import check_person_matches_nik, validate_nik
@@ -119,9 +119,8 @@ class CertificationAdmin(SimpleHistoryAdmin, DisnakerModelAdmin):
     list_display = ("person", "scheme", "number", "issuer", "issued_on", "valid_until")
     list_select_related = ("person",)
     search_fields = ("scheme", "number", "person__name", "=person__nik")
-    list_filter = ("issuer", "issued_on")
+    list_filter = ("issuer", "issued_on", ("issued_on", YearFilter))
     autocomplete_fields = ("person",)
-    date_hierarchy = "issued_on"
 
 
 class NikClaimStatusFilter(QueueStatusFilter):

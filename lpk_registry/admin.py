@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
 from disnaker.admin import can_reveal_personal_data
-from disnaker.admin_site import DisnakerModelAdmin, QueueStatusFilter
+from disnaker.admin_site import DisnakerModelAdmin, QueueStatusFilter, YearFilter, related_count
 from disnaker.nik import mask_nik, normalize_nik
 
 from . import compliance, reminders, services
@@ -517,7 +517,10 @@ class SupervisionActivityAdmin(SimpleHistoryAdmin, DisnakerModelAdmin):
         return (
             super()
             .get_queryset(request)
-            .annotate(n_institutions=Count("participations"), n_participants=Sum("participations__headcount"))
+            .annotate(
+                n_institutions=related_count(SupervisionParticipation, "activity"),
+                n_participants=related_count(SupervisionParticipation, "activity", total=Sum("headcount")),
+            )
         )
 
     @admin.display(description=_("institutions"), ordering="n_institutions")
@@ -641,7 +644,7 @@ class GraduateReportAdmin(ServiceActionsMixin, SimpleHistoryAdmin, DisnakerModel
     )  # fmt: skip
     list_select_related = ("institution",)
     search_fields = ("institution__name", "=institution__nib")
-    list_filter = (ReviewStatusFilter, OverdueReportFilter, "year", "quarter")
+    list_filter = (ReviewStatusFilter, OverdueReportFilter, ("year", YearFilter), "quarter")
     autocomplete_fields = ("institution",)
     ordering = (F("submitted_at").asc(nulls_last=True), "pk")  # first come, first reviewed
     fieldsets = (
@@ -808,7 +811,7 @@ class ReportGraduateAdmin(DisnakerModelAdmin):
     list_display = ("name", "nik", "sex", "programme", "certified", "status", "company", "institution", "period")
     list_select_related = ("report__institution",)
     search_fields = ("name", "=nik", "report__institution__name", "company")
-    list_filter = ("status", "certified", "sex", "report__year", "report__quarter")
+    list_filter = ("status", "certified", "sex", ("report__year", YearFilter), "report__quarter")
     fields = (
         "report", "name", "nik", "sex", "programme", "certified", "certificate_number", "status", "company",
     )  # fmt: skip
@@ -908,7 +911,12 @@ class ReminderSentAdmin(DisnakerModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    # A national database has thousands of reminders due at once (every LPK late with a report):
+    # the table shows the first ones and how many more there are.
+    PENDING_SHOWN = 100
+
     def changelist_view(self, request, extra_context=None):
+        due = reminders.pending_reminders()
         pending = [
             {
                 "kind": REMINDER_KINDS[r.kind],
@@ -917,9 +925,10 @@ class ReminderSentAdmin(DisnakerModelAdmin):
                 "recipients": r.recipients,
                 "url": reverse("admin:lpk_registry_institution_change", args=[r.institution.pk]),
             }
-            for r in reminders.pending_reminders()
+            for r in due[: self.PENDING_SHOWN]
         ]
-        return super().changelist_view(request, (extra_context or {}) | {"pending": pending})
+        context = {"pending": pending, "pending_more": max(len(due) - self.PENDING_SHOWN, 0)}
+        return super().changelist_view(request, (extra_context or {}) | context)
 
 
 def _reminder_detail(reminder) -> str:

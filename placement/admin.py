@@ -9,7 +9,6 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
@@ -18,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from disnaker.admin import can_reveal_personal_data
-from disnaker.admin_site import DisnakerModelAdmin, QueueStatusFilter
+from disnaker.admin_site import DisnakerModelAdmin, QueueStatusFilter, SelectedRelatedFilter, YearFilter, related_count
 from disnaker.nik import mask_nik
 
 from . import services
@@ -103,11 +102,14 @@ class CompanyAdmin(SimpleHistoryAdmin, DisnakerModelAdmin):
     )
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(vacancy_count=Count("vacancies"))
+        return super().get_queryset(request).annotate(vacancy_count=related_count(Vacancy, "company"))
 
     @admin.display(description=_("vacancies"), ordering="vacancy_count")
     def vacancy_count(self, obj):
-        return obj.vacancy_count
+        if not obj.vacancy_count:
+            return 0
+        url = reverse("admin:placement_vacancy_changelist")
+        return format_html('<a href="{}?company__id__exact={}">{}</a>', url, obj.pk, obj.vacancy_count)
 
     @admin.action(description=_("Verify the selected companies"), permissions=["change"])
     def verify(self, request, queryset):
@@ -159,11 +161,13 @@ class VacancyAdmin(SimpleHistoryAdmin, DisnakerModelAdmin):
     )  # fmt: skip
     list_select_related = ("company", "kbji_group")
     search_fields = ("title", "=registration_number", "company__name", "required_certification")
-    list_filter = ("status", "is_hidden", "kbji_group", "work_type", ("company", admin.RelatedOnlyFieldListFilter))
+    list_filter = (
+        "status", "is_hidden", "kbji_group", "work_type", ("reported_at", YearFilter),
+        ("company", SelectedRelatedFilter),
+    )  # fmt: skip
     autocomplete_fields = ("company", "kbji_group", "min_education")
     raw_id_fields = ("reported_by",)
     readonly_fields = ("registration_number", "filled", "candidates_link")
-    date_hierarchy = "reported_at"
     actions = ("hide", "unhide")
     fieldsets = (
         (None, {"fields": ("company", "registration_number", "title", "kbji_group", "kbji_code", "description")}),
@@ -227,11 +231,10 @@ class PlacementAdmin(SimpleHistoryAdmin, DisnakerModelAdmin):
     list_display = ("name", "nik", "position", "company", "start_date", "contract_type", "source", "is_local_resident")
     list_select_related = ("company",)
     search_fields = ("name", "=nik", "=registration_number", "position", "company__name")
-    list_filter = ("source", "is_local_resident", "contract_type", "start_date")
+    list_filter = ("source", "is_local_resident", "contract_type", "start_date", ("start_date", YearFilter))
     autocomplete_fields = ("company", "person")
     raw_id_fields = ("vacancy", "reported_by")
     readonly_fields = ("registration_number", "source", "is_local_resident", "nik_masked")
-    date_hierarchy = "start_date"
 
     @admin.display(description=_("NIK"))
     def nik_masked(self, obj):
@@ -295,7 +298,8 @@ class ApprenticeshipAdmin(SimpleHistoryAdmin, DisnakerModelAdmin):
     date_hierarchy = "start_date"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(participant_count=Count("participants"))
+        participants = related_count(Apprenticeship.participants.through, "apprenticeship")
+        return super().get_queryset(request).annotate(participant_count=participants)
 
     @admin.display(description=_("participants"), ordering="participant_count")
     def participant_count(self, obj):
@@ -307,7 +311,7 @@ class LayoffReportAdmin(SimpleHistoryAdmin, DisnakerModelAdmin):
     list_display = ("company", "date", "count", "reported_at")
     list_select_related = ("company",)
     search_fields = ("company__name", "reason")
-    list_filter = ("date", ("company", admin.RelatedOnlyFieldListFilter))
+    list_filter = ("date", ("company", SelectedRelatedFilter))
     autocomplete_fields = ("company",)
     raw_id_fields = ("reported_by",)
     date_hierarchy = "date"

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from disnaker.admin import can_reveal_personal_data
-from disnaker.admin_site import DisnakerModelAdmin, QueueStatusFilter
+from disnaker.admin_site import DisnakerModelAdmin, QueueStatusFilter, YearFilter
 from disnaker.nik import normalize_nik
 
 from . import cards
@@ -37,9 +37,8 @@ class JobSeekerCardAdmin(SimpleHistoryAdmin, DisnakerModelAdmin):
     list_display = ("applied_at", "person_name", "person_nik", "status", "number", "issued_on", "valid_until")
     list_select_related = ("person",)
     search_fields = ("number", "person__name", "=person__nik")
-    list_filter = (CardStatusFilter, "issued_on", "person__kelurahan__kecamatan")
+    list_filter = (CardStatusFilter, "issued_on", ("applied_at", YearFilter), "person__kelurahan__kecamatan")
     raw_id_fields = ("person", "renews", "decided_by")
-    date_hierarchy = "applied_at"
     actions = ("approve", "request_revision", "reject", "record_desk_rereport")
     readonly_fields = (
         "person_display", "status", "number", "issued_on", "valid_until", "education_history", "skills",
@@ -209,9 +208,8 @@ class CardReportAdmin(SimpleHistoryAdmin, DisnakerModelAdmin):
     list_display = ("reported_on", "card", "person_name", "channel", "still_looking", "recorded_by")
     list_select_related = ("card__person", "recorded_by")
     search_fields = ("card__number", "card__person__name")
-    list_filter = ("channel", "still_looking", "reported_on")
+    list_filter = ("channel", "still_looking", "reported_on", ("reported_on", YearFilter))
     raw_id_fields = ("card", "recorded_by")
-    date_hierarchy = "reported_on"
     readonly_fields = ("card", "reported_on", "channel", "still_looking", "recorded_by")
     fields = ("card", "reported_on", "channel", "still_looking", "note", "recorded_by")
 
