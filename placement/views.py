@@ -8,11 +8,13 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from disnaker.admin import can_reveal_personal_data
+from disnaker.pagecache import render_public_page
 from training.exports import csv_response, xlsx_response
 
 from .filters import VacancyFilter
@@ -39,13 +41,30 @@ def public_vacancies(*, today=None) -> QuerySet:
     )
 
 
+class CappedPaginator(Paginator):
+    """At most ``MAX_PAGES`` pages: beyond them a visitor is better served by the filters."""
+
+    MAX_PAGES = 50
+
+    @cached_property
+    def num_pages(self):
+        return min(super().num_pages, self.MAX_PAGES)
+
+
 @require_GET
 def vacancy_list(request):
-    filterset = VacancyFilter(request.GET or None, queryset=public_vacancies())
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    filtering = any(request.GET.get(name) for name in filterset.filters)
-    context = {"filter": filterset, "page_obj": page, "filtering": filtering}
-    return render(request, "placement/vacancy_list.html", context)
+    def build_context():
+        filterset = VacancyFilter(request.GET or None, queryset=public_vacancies())
+        page = CappedPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        filtering = any(request.GET.get(name) for name in filterset.filters)
+        pages = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+        return {"filter": filterset, "page_obj": page, "page_range": pages, "filtering": filtering}
+
+    # Anonymous visitors share a cached page (see disnaker.pagecache).
+    return render_public_page(
+        request, "placement/vacancy_list.html", build_context, name="placement-vacancy-list",
+        params=(*VacancyFilter.base_filters, "page"), models=(Vacancy, Company, Placement),
+    )  # fmt: skip
 
 
 @require_GET

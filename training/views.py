@@ -15,12 +15,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from disnaker.models import NikClaim
+from disnaker.pagecache import render_public_page
 
 from . import selectors, services
 from .eligibility import eligibility_errors
 from .filters import BatchFilter
 from .forms import RegistrationForm, TracerForm, person_field_label
-from .models import Channel
+from .models import Batch, Channel, Programme, Registration, Vocation
 
 PAGE_SIZE = 12
 
@@ -52,11 +53,17 @@ def _no_person(request):
 
 @require_GET
 def catalogue(request):
-    filterset = BatchFilter(request.GET or None, queryset=selectors.open_batches())
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    filtering = any(request.GET.get(name) for name in filterset.filters)
-    context = {"filter": filterset, "page_obj": page, "filtering": filtering}
-    return render(request, "training/catalogue.html", context)
+    def build_context():
+        filterset = BatchFilter(request.GET or None, queryset=selectors.open_batches())
+        page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        filtering = any(request.GET.get(name) for name in filterset.filters)
+        return {"filter": filterset, "page_obj": page, "filtering": filtering}
+
+    # Anonymous visitors share a cached page (seats left as of the last registration or change).
+    return render_public_page(
+        request, "training/catalogue.html", build_context, name="training-catalogue",
+        params=(*BatchFilter.base_filters, "page"), models=(Batch, Programme, Vocation, Registration),
+    )  # fmt: skip
 
 
 @require_GET
