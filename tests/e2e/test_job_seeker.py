@@ -142,6 +142,22 @@ def test_job_seeker_signs_up_registers_is_accepted_and_downloads_the_certificate
     assert NIK not in text
 
 
+def _choose_by_keyboard(page, attempts: int = 3):
+    """Space on the focused file input opens the file chooser; on a busy machine Chromium may drop
+    a key press that comes while it is still closing the previous chooser, so Space is pressed again."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in range(attempts):
+        try:
+            with page.expect_file_chooser(timeout=10_000) as chooser:
+                page.keyboard.press("Space")
+            return chooser.value
+        except PlaywrightTimeout:
+            if attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
 def test_registration_works_by_keyboard_alone_on_a_narrow_phone(live_server, browser, page, axe, uploads, shot):
     """Tab to each field, type, press Space on the file inputs and Enter to send: no mouse at all."""
     from django.test import Client
@@ -169,9 +185,8 @@ def test_registration_works_by_keyboard_alone_on_a_narrow_phone(live_server, bro
             pytest.fail(f"{selector} cannot be reached with Tab")
         upload = documents[selector]
         upload.seek(0)
-        with page.expect_file_chooser() as chooser:
-            page.keyboard.press("Space")
-        chooser.value.set_files(files=[{"name": upload.name, "mimeType": upload.content_type, "buffer": upload.read()}])
+        chooser = _choose_by_keyboard(page)
+        chooser.set_files(files=[{"name": upload.name, "mimeType": upload.content_type, "buffer": upload.read()}])
     shot("files-chosen-by-keyboard")
     for _ in range(20):
         page.keyboard.press("Tab")
