@@ -41,6 +41,14 @@ class DisnakerAdminSite(admin.AdminSite):
         }
         return super().index(request, {**context, **(extra_context or {})})
 
+    def get_app_list(self, request, app_label=None):
+        """Built once per request: the index and the navigation sidebar both ask for it."""
+        if app_label is not None:
+            return super().get_app_list(request, app_label)
+        if not hasattr(request, "_disnaker_app_list"):
+            request._disnaker_app_list = super().get_app_list(request)
+        return request._disnaker_app_list
+
 
 class EstimatedCountPaginator(Paginator):
     """Counts that stay cheap on PostgreSQL whatever the size of the table.

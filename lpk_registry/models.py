@@ -288,6 +288,10 @@ class GraduateReport(models.Model):
             models.Index(fields=["status", "submitted_at"]),
             # The summaries and the compliance page read a quarter's reports across all institutions.
             models.Index(fields=["year", "quarter", "status"], name="graduate_report_period_idx"),
+            # The review queue, in its order; its count on the dashboard reads only this small index.
+            models.Index(
+                fields=["submitted_at"], condition=models.Q(status="submitted"), name="report_review_queue_idx"
+            ),
         ]
 
     def __str__(self):

@@ -203,6 +203,7 @@ class Company(models.Model):
         indexes = [
             # The verification queue in the admin's order; also its count on the dashboard.
             models.Index(fields=["status", "name"], name="company_status_name_idx"),
+            models.Index(fields=["name"], condition=models.Q(status="pending"), name="company_pending_queue_idx"),
             TrigramIndex(fields=["name"], name="company_name_trgm"),
         ]
 
