@@ -5,9 +5,8 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from .admin_site import DisnakerModelAdmin, QueueStatusFilter, YearFilter
+from .admin_site import DisnakerModelAdmin, HistoryAdmin, QueueStatusFilter, YearFilter
 from .fields import NikFormField
 from .models import Certification, EducationLevel, KbjiMajorGroup, KbliSection, Kecamatan, Kelurahan, NikClaim, Person
 from .nik import check_person_matches_nik, validate_nik
@@ -30,7 +29,7 @@ class KelurahanInline(admin.TabularInline):
 
 
 @admin.register(Kecamatan)
-class KecamatanAdmin(SimpleHistoryAdmin, DisnakerModelAdmin):
+class KecamatanAdmin(HistoryAdmin, DisnakerModelAdmin):
     list_display = ("code", "name")
     list_select_related = ()
     search_fields = ("code", "name")
@@ -39,7 +38,7 @@ class KecamatanAdmin(SimpleHistoryAdmin, DisnakerModelAdmin):
 
 
 @admin.register(Kelurahan)
-class KelurahanAdmin(SimpleHistoryAdmin, DisnakerModelAdmin):
+class KelurahanAdmin(HistoryAdmin, DisnakerModelAdmin):
     list_display = ("code", "name", "kecamatan", "code_verified")
     list_select_related = ("kecamatan",)
     search_fields = ("code", "name", "kecamatan__name")
@@ -78,7 +77,7 @@ class CertificationInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(SimpleHistoryAdmin, DisnakerModelAdmin):
+class PersonAdmin(HistoryAdmin, DisnakerModelAdmin):
     list_display = ("name", "nik", "sex", "birth_date", "kelurahan", "education", "disability")
     list_select_related = ("kelurahan__kecamatan", "education")
     search_fields = ("name", "=nik", "email", "phone")
@@ -115,7 +114,7 @@ class PersonAdmin(SimpleHistoryAdmin, DisnakerModelAdmin):
 
 
 @admin.register(Certification)
-class CertificationAdmin(SimpleHistoryAdmin, DisnakerModelAdmin):
+class CertificationAdmin(HistoryAdmin, DisnakerModelAdmin):
     list_display = ("person", "scheme", "number", "issuer", "issued_on", "valid_until")
     list_select_related = ("person",)
     search_fields = ("scheme", "number", "person__name", "=person__nik")
@@ -166,7 +165,7 @@ class NikClaimForm(forms.ModelForm):
 
 
 @admin.register(NikClaim)
-class NikClaimAdmin(SimpleHistoryAdmin, DisnakerModelAdmin):
+class NikClaimAdmin(HistoryAdmin, DisnakerModelAdmin):
     """Sign-ups whose NIK staff must check against the KTP: link, correct or reject."""
 
     form = NikClaimForm

@@ -9,7 +9,7 @@ import datetime
 
 from django.conf import settings
 from django.contrib import admin
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, IntegerField, Max, Min, OuterRef, Q, QuerySet, Subquery
@@ -19,6 +19,7 @@ from django.utils.formats import number_format
 from django.utils.functional import cached_property
 from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 
 class DisnakerAdminSite(admin.AdminSite):
@@ -335,3 +336,16 @@ class QueueStatusFilter(admin.SimpleListFilter):
                 "query_string": changelist.get_query_string({self.parameter_name: lookup}),
                 "display": title,
             }
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """simple-history's admin, except that saving a past version needs the change permission.
+
+    The library checks only the view permission before saving a POST to the past-version form, so a
+    read-only role (Pimpinan) could otherwise revert a record.
+    """
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST" and not self.has_change_permission(request):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)

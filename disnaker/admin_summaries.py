@@ -9,10 +9,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from . import summaries
-from .admin_site import DisnakerModelAdmin
+from .admin_site import DisnakerModelAdmin, HistoryAdmin
 from .models import PublishedIndicator, Summary
 from .periods import Period
 
@@ -39,7 +38,7 @@ class BuildForm(forms.Form):
 
 
 @admin.register(Summary)
-class SummaryAdmin(SimpleHistoryAdmin, DisnakerModelAdmin):
+class SummaryAdmin(HistoryAdmin, DisnakerModelAdmin):
     list_display = ("period_label", "period_kind", "state_badge", "built_at", "build_seconds", "downloads",
                     "is_published")  # fmt: skip
     list_select_related = ()
@@ -195,7 +194,7 @@ class SummaryAdmin(SimpleHistoryAdmin, DisnakerModelAdmin):
 
 
 @admin.register(PublishedIndicator)
-class PublishedIndicatorAdmin(SimpleHistoryAdmin, DisnakerModelAdmin):
+class PublishedIndicatorAdmin(HistoryAdmin, DisnakerModelAdmin):
     list_display = ("code", "year", "value", "unit", "source", "entered_by", "updated_at")
     list_select_related = ("entered_by",)
     list_filter = ("code", "year", "source")

@@ -209,6 +209,25 @@ AXES_LOCKOUT_TEMPLATE = "disnaker/lockout.html"
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
 AXES_VERBOSE = False
 
+# --- Rate limits (django-ratelimit, see disnaker/ratelimit.py) ------------------------------
+# POSTs of the public forms that create rows, counted in the default cache: "N/h" (or /m, /d).
+# Job-seeker sign-ups per client address; training registrations per account and per address.
+RATELIMIT_SIGNUP = env.str("RATELIMIT_SIGNUP", default="10/h")
+RATELIMIT_REGISTRATION = env.str("RATELIMIT_REGISTRATION", default="20/h")
+# The client's address behind AXES_PROXY_COUNT proxies, the same count as the login lockout.
+RATELIMIT_IP_META_KEY = "disnaker.ratelimit.client_ip"
+# A counter that expires between its read and its increment lets that one request through.
+RATELIMIT_FAIL_OPEN = True
+INSTALLED_APPS += ["django_ratelimit"]  # for its system checks of the cache
+SILENCED_SYSTEM_CHECKS = [
+    # "Not officially supported": the check lists only memcached and django-redis, but Django's own
+    # RedisCache counts with Redis INCR (atomic, shared) and local memory atomically within its process.
+    "django_ratelimit.W001",
+    # Local memory is not shared between processes: it is the embedded default of one process
+    # (make run, the tests); production has REDIS_URL (docker-compose.yml sets it).
+    *([] if REDIS_URL else ["django_ratelimit.E003"]),
+]
+
 # --- Language, time -------------------------------------------------------------------------
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Indonesian")), ("en", _("English"))]

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from . import services
 from .forms import ProfileForm, SignupForm, add_service_errors
 from .models import Person
+from .ratelimit import limit_posts
 from .reports import small_cells, summary_csv, summary_indicators, summary_tables
 from .selectors import latest_published_summary, published_periods, published_summary
 
@@ -41,6 +42,7 @@ def _person_of(user) -> Person | None:
 
 
 @never_cache
+@limit_posts(group="signup", rate_setting="RATELIMIT_SIGNUP", keys=("ip",))
 @require_http_methods(["GET", "POST"])
 def account_signup(request):
     if request.user.is_authenticated:

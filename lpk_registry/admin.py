@@ -22,10 +22,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
-from simple_history.admin import SimpleHistoryAdmin
 
 from disnaker.admin import can_reveal_personal_data
-from disnaker.admin_site import DisnakerModelAdmin, QueueStatusFilter, YearFilter, related_count
+from disnaker.admin_site import DisnakerModelAdmin, HistoryAdmin, QueueStatusFilter, YearFilter, related_count
 from disnaker.nik import mask_nik, normalize_nik
 
 from . import compliance, reminders, services
@@ -254,7 +253,7 @@ class InviteOperatorForm(forms.Form):
 
 
 @admin.register(Institution)
-class InstitutionAdmin(ServiceActionsMixin, SimpleHistoryAdmin, DisnakerModelAdmin):
+class InstitutionAdmin(ServiceActionsMixin, HistoryAdmin, DisnakerModelAdmin):
     list_display = ("name_nib", "kelurahan_name", "status", "licence", "accreditation", "compliance_rate")
     list_select_related = ("kelurahan",)
     search_fields = ("name", "=nib", "head_name", "email")
@@ -433,7 +432,7 @@ class LicenceOwnExpiryFilter(ExpiryFilter):
 
 
 @admin.register(Licence)
-class LicenceAdmin(SimpleHistoryAdmin, DisnakerModelAdmin):
+class LicenceAdmin(HistoryAdmin, DisnakerModelAdmin):
     list_display = ("number", "institution", "issued_on", "valid_until", "expiry", "status")
     list_select_related = ("institution",)
     search_fields = ("number", "institution__name", "=institution__nib")
@@ -447,7 +446,7 @@ class LicenceAdmin(SimpleHistoryAdmin, DisnakerModelAdmin):
 
 
 @admin.register(Accreditation)
-class AccreditationAdmin(SimpleHistoryAdmin, DisnakerModelAdmin):
+class AccreditationAdmin(HistoryAdmin, DisnakerModelAdmin):
     list_display = ("institution", "body", "result", "certificate_number", "valid_from", "valid_until", "expiry")
     list_select_related = ("institution",)
     search_fields = ("institution__name", "=institution__nib", "certificate_number", "result")
@@ -464,7 +463,7 @@ class AccreditationAdmin(SimpleHistoryAdmin, DisnakerModelAdmin):
 
 
 @admin.register(Operator)
-class OperatorAdmin(ServiceActionsMixin, SimpleHistoryAdmin, DisnakerModelAdmin):
+class OperatorAdmin(ServiceActionsMixin, HistoryAdmin, DisnakerModelAdmin):
     """Operators come from invitations; here they are looked up and deactivated."""
 
     list_display = ("email", "institution", "is_active", "invited_at", "invited_by")
@@ -503,7 +502,7 @@ class ParticipationInline(admin.TabularInline):
 
 
 @admin.register(SupervisionActivity)
-class SupervisionActivityAdmin(SimpleHistoryAdmin, DisnakerModelAdmin):
+class SupervisionActivityAdmin(HistoryAdmin, DisnakerModelAdmin):
     list_display = ("date", "title", "kind", "location", "institution_count", "participants")
     list_select_related = ()
     search_fields = ("title", "location", "notes")
@@ -638,7 +637,7 @@ def _graduates_count():
 
 
 @admin.register(GraduateReport)
-class GraduateReportAdmin(ServiceActionsMixin, SimpleHistoryAdmin, DisnakerModelAdmin):
+class GraduateReportAdmin(ServiceActionsMixin, HistoryAdmin, DisnakerModelAdmin):
     list_display = (
         "institution_name", "period", "status", "submitted_at", "due", "on_time", "graduates_count",
     )  # fmt: skip

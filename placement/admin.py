@@ -14,10 +14,16 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from disnaker.admin import can_reveal_personal_data
-from disnaker.admin_site import DisnakerModelAdmin, QueueStatusFilter, SelectedRelatedFilter, YearFilter, related_count
+from disnaker.admin_site import (
+    DisnakerModelAdmin,
+    HistoryAdmin,
+    QueueStatusFilter,
+    SelectedRelatedFilter,
+    YearFilter,
+    related_count,
+)
 from disnaker.nik import mask_nik
 
 from . import services
@@ -86,7 +92,7 @@ class CompanyUserInline(admin.TabularInline):
 
 
 @admin.register(Company)
-class CompanyAdmin(SimpleHistoryAdmin, DisnakerModelAdmin):
+class CompanyAdmin(HistoryAdmin, DisnakerModelAdmin):
     list_display = ("name", "nib", "kbli_code", "kbli_section", "size", "status", "vacancy_count", "created_at")
     list_select_related = ("kbli_section",)
     search_fields = ("name", "=nib", "kbli_code", "email")
@@ -130,7 +136,7 @@ class CompanyAdmin(SimpleHistoryAdmin, DisnakerModelAdmin):
 
 
 @admin.register(CompanyUser)
-class CompanyUserAdmin(SimpleHistoryAdmin, DisnakerModelAdmin):
+class CompanyUserAdmin(HistoryAdmin, DisnakerModelAdmin):
     list_display = ("user", "company", "is_active", "created_at")
     list_select_related = ("user", "company")
     search_fields = ("user__email", "user__username", "company__name")
@@ -154,7 +160,7 @@ def _set_hidden(vacancy: Vacancy, *, hidden: bool, reason: str, actor) -> None:
 
 
 @admin.register(Vacancy)
-class VacancyAdmin(SimpleHistoryAdmin, DisnakerModelAdmin):
+class VacancyAdmin(HistoryAdmin, DisnakerModelAdmin):
     list_display = (
         "title", "company", "kbji_group", "positions", "open_until", "status", "is_hidden", "reported_at",
         "candidates_link",
@@ -225,7 +231,7 @@ class VacancyAdmin(SimpleHistoryAdmin, DisnakerModelAdmin):
 
 
 @admin.register(Placement)
-class PlacementAdmin(SimpleHistoryAdmin, DisnakerModelAdmin):
+class PlacementAdmin(HistoryAdmin, DisnakerModelAdmin):
     """Placements come from the companies' reports (portal or upload), which decide the source."""
 
     list_display = ("name", "nik", "position", "company", "start_date", "contract_type", "source", "is_local_resident")
@@ -286,7 +292,7 @@ class ApprenticeshipForm(forms.ModelForm):
 
 
 @admin.register(Apprenticeship)
-class ApprenticeshipAdmin(SimpleHistoryAdmin, DisnakerModelAdmin):
+class ApprenticeshipAdmin(HistoryAdmin, DisnakerModelAdmin):
     form = ApprenticeshipForm
     list_display = (
         "programme", "company", "destination", "start_date", "duration_months", "status", "participant_count",
@@ -307,7 +313,7 @@ class ApprenticeshipAdmin(SimpleHistoryAdmin, DisnakerModelAdmin):
 
 
 @admin.register(LayoffReport)
-class LayoffReportAdmin(SimpleHistoryAdmin, DisnakerModelAdmin):
+class LayoffReportAdmin(HistoryAdmin, DisnakerModelAdmin):
     list_display = ("company", "date", "count", "reported_at")
     list_select_related = ("company",)
     search_fields = ("company__name", "reason")

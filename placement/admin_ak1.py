@@ -8,10 +8,9 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from disnaker.admin import can_reveal_personal_data
-from disnaker.admin_site import DisnakerModelAdmin, QueueStatusFilter, YearFilter
+from disnaker.admin_site import DisnakerModelAdmin, HistoryAdmin, QueueStatusFilter, YearFilter
 from disnaker.nik import normalize_nik
 
 from . import cards
@@ -33,7 +32,7 @@ def _nik_search(search_term: str) -> str:
 
 
 @admin.register(JobSeekerCard)
-class JobSeekerCardAdmin(SimpleHistoryAdmin, DisnakerModelAdmin):
+class JobSeekerCardAdmin(HistoryAdmin, DisnakerModelAdmin):
     list_display = ("applied_at", "person_name", "person_nik", "status", "number", "issued_on", "valid_until")
     list_select_related = ("person",)
     search_fields = ("number", "person__name", "=person__nik")
@@ -204,7 +203,7 @@ class JobSeekerCardAdmin(SimpleHistoryAdmin, DisnakerModelAdmin):
 
 
 @admin.register(CardReport)
-class CardReportAdmin(SimpleHistoryAdmin, DisnakerModelAdmin):
+class CardReportAdmin(HistoryAdmin, DisnakerModelAdmin):
     list_display = ("reported_on", "card", "person_name", "channel", "still_looking", "recorded_by")
     list_select_related = ("card__person", "recorded_by")
     search_fields = ("card__number", "card__person__name")

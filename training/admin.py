@@ -15,12 +15,12 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from disnaker.admin import can_reveal_personal_data
 from disnaker.admin_site import (
     DisnakerModelAdmin,
     EstimatedCountPaginator,  # noqa: F401  (its old home: training's admin had it first)
+    HistoryAdmin,
     SelectedRelatedFilter,
     YearFilter,
 )
@@ -85,7 +85,7 @@ def _failure(obj, error: ValidationError) -> str:
 
 
 @admin.register(Vocation)
-class VocationAdmin(SimpleHistoryAdmin, DisnakerModelAdmin):
+class VocationAdmin(HistoryAdmin, DisnakerModelAdmin):
     list_display = ("name", "code", "programme_count")
     list_select_related = ()
     search_fields = ("name", "code")
@@ -101,7 +101,7 @@ class VocationAdmin(SimpleHistoryAdmin, DisnakerModelAdmin):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(SimpleHistoryAdmin, DisnakerModelAdmin):
+class ProgrammeAdmin(HistoryAdmin, DisnakerModelAdmin):
     list_display = ("name", "vocation", "competency_scheme", "hours", "days", "age_range", "min_education", "is_active")
     list_select_related = ("vocation", "min_education")
     search_fields = ("name", "competency_scheme", "vocation__name")
@@ -141,7 +141,7 @@ COUNT_LABELS = {
 
 
 @admin.register(Batch)
-class BatchAdmin(SimpleHistoryAdmin, DisnakerModelAdmin):
+class BatchAdmin(HistoryAdmin, DisnakerModelAdmin):
     form = BatchAdminForm
     list_display = (
         "code", "programme_name", "dates", "funding_code", "seats", "status", "registration_summary",
@@ -229,7 +229,7 @@ class BatchAdmin(SimpleHistoryAdmin, DisnakerModelAdmin):
 
     @admin.display(description=_("seats left"))
     def seats_left_display(self, obj):
-        return obj.seats_left
+        return obj.seats_left if obj.pk else "—"  # an unsaved batch has no quota yet
 
     @admin.display(description=_("registrations by status"))
     def registration_counts(self, obj):
@@ -345,7 +345,7 @@ def _person_columns(reveal: bool) -> tuple[str, ...]:
 
 
 @admin.register(Registration)
-class RegistrationAdmin(SimpleHistoryAdmin, DisnakerModelAdmin):
+class RegistrationAdmin(HistoryAdmin, DisnakerModelAdmin):
     list_display = (
         "person_name", "person_nik", "batch_code", "status_rank", "scores", "outcome_display", "certificate_link",
     )  # fmt: skip
@@ -701,7 +701,7 @@ class RegistrationColumns:
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(RegistrationColumns, SimpleHistoryAdmin, DisnakerModelAdmin):
+class AttendanceAdmin(RegistrationColumns, HistoryAdmin, DisnakerModelAdmin):
     """Read-mostly: attendance is taken on the attendance page; here a day can be corrected."""
 
     list_display = ("person_name", "batch_code", "day", "present", "recorded_by", "recorded_at")
@@ -734,7 +734,7 @@ class AnsweredFilter(admin.SimpleListFilter):
 
 
 @admin.register(ParticipantCertificate)
-class ParticipantCertificateAdmin(RegistrationColumns, SimpleHistoryAdmin, DisnakerModelAdmin):
+class ParticipantCertificateAdmin(RegistrationColumns, HistoryAdmin, DisnakerModelAdmin):
     list_display = ("number", "person_name", "batch_code", "issued_on", "generated_at", "download")
     list_select_related = ("registration__person", "registration__batch")
     search_fields = ("number", "registration__person__name", "registration__batch__code")
@@ -770,7 +770,7 @@ class ParticipantCertificateAdmin(RegistrationColumns, SimpleHistoryAdmin, Disna
 
 
 @admin.register(TracerResponse)
-class TracerResponseAdmin(RegistrationColumns, SimpleHistoryAdmin, DisnakerModelAdmin):
+class TracerResponseAdmin(RegistrationColumns, HistoryAdmin, DisnakerModelAdmin):
     """Staff enter the answers of an alumnus reached by phone; saving records them as a phone answer."""
 
     form = TracerPhoneForm

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from disnaker.models import NikClaim
 from disnaker.pagecache import render_public_page
+from disnaker.ratelimit import limit_posts
 
 from . import selectors, services
 from .eligibility import eligibility_errors
@@ -104,6 +105,7 @@ def _batch_full_problem(batch) -> list[dict]:
 
 
 @job_seeker_required
+@limit_posts(group="training-registration", rate_setting="RATELIMIT_REGISTRATION", keys=("user", "ip"))
 @require_http_methods(["GET", "POST"])
 def register(request, pk):
     batch = selectors.public_batch(pk=pk)
