@@ -154,6 +154,14 @@ def eager(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _rate_limits_only_where_tested(request, settings):
+    """Many tests sign up or register from the same address; with Redis the counts would outlive a
+    test. Rate limits apply only in tests marked ``ratelimit``, which clear their counts."""
+    if request.node.get_closest_marker("ratelimit") is None:
+        settings.RATELIMIT_ENABLE = False
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """Requests activate a language in the test thread; every test starts in Indonesian."""
     from django.utils import translation

@@ -19,6 +19,8 @@ from disnaker.ratelimit import client_ip, rate_limits_clear
 from tests.factories import BatchFactory, PersonFactory, job_seeker, make_nik
 from training.models import Registration
 
+pytestmark = pytest.mark.ratelimit
+
 User = get_user_model()
 BIRTH = datetime.date(2001, 3, 9)
 SIGNUP_URL = "/akun/daftar/"
