@@ -1,6 +1,6 @@
 """Load test: wrk against the portal's gunicorn on 127.0.0.1, as it runs in production.
 
-    .venv/bin/python bench/load.py [--duration 20] [--connections 8] [--workers 2] [--threads 4]
+    .venv/bin/python bench/load.py [--duration 20] [--connections 8] [--workers 2] [--threads 4] [--only /admin/]
         [--database-url postgres://postgres@127.0.0.1:5432/disnaker_national] [--redis-url redis://127.0.0.1:6379/0]
 
 It starts gunicorn itself (gthread workers) with the production settings (``DJANGO_DEBUG`` unset, a
@@ -246,6 +246,7 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=8097)
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL") or DEFAULT_DATABASE)
     parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0")
+    parser.add_argument("--only", default="", help="only the pages whose name holds this (and the ceiling)")
     parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.prepare:
@@ -279,6 +280,7 @@ def main() -> int:
             ("/admin/ (staff)", get("/admin/", data["cookies"]["admin"]), ""),
             ("ceiling again", get("/bench/ceiling/"), ""),
         ]
+        pages = [page for page in pages if page[0].startswith("ceiling") or args.only in page[0]]
         server = start_server(args, env)
         results = []
         try:

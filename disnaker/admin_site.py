@@ -6,6 +6,7 @@ choices cost one small query.
 """
 
 import datetime
+import hashlib
 
 from django.conf import settings
 from django.contrib import admin
@@ -16,8 +17,9 @@ from django.db.models import Count, IntegerField, Max, Min, OuterRef, Q, QuerySe
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import number_format
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.text import smart_split, unescape_string_literal
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -29,26 +31,41 @@ class DisnakerAdminSite(admin.AdminSite):
     site_title = settings.OFFICE_SHORT_NAME
     index_title = _("Staff workspace")
     index_template = "admin/dashboard.html"
+    # The dashboard's list of models is the same for everyone with the same permissions and
+    # language: its HTML is kept this many seconds in the cache.
+    app_list_timeout = 60
 
     def index(self, request, extra_context=None):
         """Opens on the dashboard: this month's figures, the trend and the work waiting."""
         from . import dashboard
 
+        this_month, trend = dashboard.figures()
         context = {
             "work_waiting": dashboard.work_waiting(request.user),
-            "this_month": dashboard.this_month(),
-            "trend": dashboard.trend(),
+            "this_month": this_month,
+            "trend": trend,
             "can_build_summaries": request.user.has_perm("disnaker.change_summary"),
+            "app_list_key": self.app_list_key(request),
+            "app_list_timeout": self.app_list_timeout,
         }
         return super().index(request, {**context, **(extra_context or {})})
 
     def get_app_list(self, request, app_label=None):
-        """Built once per request: the index and the navigation sidebar both ask for it."""
+        """Built once per request, and only when a template shows it (the index's may come from the cache)."""
         if app_label is not None:
             return super().get_app_list(request, app_label)
         if not hasattr(request, "_disnaker_app_list"):
-            request._disnaker_app_list = super().get_app_list(request)
+            build = super().get_app_list
+            request._disnaker_app_list = SimpleLazyObject(lambda: build(request))
         return request._disnaker_app_list
+
+    def app_list_key(self, request) -> str:
+        """What the list of models depends on: the user's permissions, the language, the models registered."""
+        user = request.user
+        permissions = "superuser" if user.is_active and user.is_superuser else sorted(user.get_all_permissions())
+        models = sorted(f"{model._meta.label}:{type(admin_).__name__}" for model, admin_ in self._registry.items())
+        raw = f"{get_language()}|{permissions}|{models}"
+        return hashlib.sha256(raw.encode()).hexdigest()
 
 
 class EstimatedCountPaginator(Paginator):

@@ -13,3 +13,13 @@ class DisnakerConfig(AppConfig):
     name = "disnaker"
     verbose_name = _("People, regions and summaries")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from . import dashboard
+
+        for model in dashboard.queue_models():  # the dashboard's cached queue counts
+            label = model._meta.label
+            post_save.connect(dashboard.forget_counts, sender=model, dispatch_uid=f"work-waiting-save-{label}")
+            post_delete.connect(dashboard.forget_counts, sender=model, dispatch_uid=f"work-waiting-delete-{label}")

@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.db import connections
 from django.db.models import Count, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -97,6 +98,20 @@ def tally(queryset: QuerySet, breakdowns: tuple[Breakdown, ...] = (), *, measure
     return value
 
 
+def count_together(querysets: list[QuerySet]) -> list[int]:
+    """The row counts of several querysets (of one database) in a single round trip."""
+    if not querysets:
+        return []
+    parts, params = [], []
+    for queryset in querysets:
+        sql, part_params = queryset.order_by().values("pk").query.sql_with_params()
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS waiting)")
+        params.extend(part_params)
+    with connections[querysets[0].db].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        return [int(count) for count in cursor.fetchone()]
+
+
 def rate(numerator: int, denominator: int, **extra) -> dict:
     percent = round(100 * numerator / denominator, 1) if denominator else None
     return {"total": percent, "numerator": numerator, "denominator": denominator, **extra}
@@ -107,7 +122,7 @@ class WorkItem:
     """A queue on the dashboard: how many rows wait, and the filtered admin list that shows them."""
 
     label: str
-    count: int
+    rows: QuerySet  # the rows waiting (counted by ``count_together`` with the other queues)
     changelist: str  # admin URL name, e.g. "admin:training_registration_changelist"
     query: str = ""  # the changelist's filter, e.g. "status__exact=registered"
     permission: str = ""  # "app_label.view_model": shown only to staff who may open the list

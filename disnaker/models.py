@@ -337,6 +337,12 @@ class NikClaim(models.Model):
         return mask_nik(self.nik)
 
 
+def totals_of(figures: dict) -> dict:
+    """``{figure key: total}`` of a summary's figures."""
+    values = (figures or {}).get("figures") or {}
+    return {key: value.get("total") for key, value in values.items() if isinstance(value, dict)}
+
+
 class Summary(models.Model):
     """The figures of one period for one scope, built by Celery and kept as a snapshot.
 
@@ -357,6 +363,8 @@ class Summary(models.Model):
     state = models.CharField(_("build state"), max_length=8, choices=State.choices, default=State.QUEUED)
     error = models.TextField(_("error"), blank=True)
     figures = models.JSONField(_("figures"), default=dict, blank=True)
+    # Each figure's total, kept beside the figures on every save: what the dashboard reads.
+    totals = models.JSONField(_("totals"), default=dict, blank=True, editable=False)
     data_version = models.CharField(
         _("data version"),
         max_length=80,
@@ -373,7 +381,7 @@ class Summary(models.Model):
     is_published = models.BooleanField(_("published on the statistics page"), default=False)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
 
-    history = HistoricalRecords(excluded_fields=["figures"])
+    history = HistoricalRecords(excluded_fields=["figures", "totals"])
 
     class Meta:
         ordering = ["-period_start", "period_kind"]
@@ -391,6 +399,13 @@ class Summary(models.Model):
 
     def __str__(self):
         return f"{self.period.label} ({self.get_state_display()})"
+
+    def save(self, *args, **kwargs):
+        self.totals = totals_of(self.figures)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "figures" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "totals"}
+        super().save(*args, **kwargs)
 
     @property
     def period(self) -> Period:

@@ -128,17 +128,17 @@ def work_waiting(today: datetime.date) -> list[WorkItem]:
     soon = 90  # as the admin's "expires within 90 days" filter
     return [
         WorkItem(
-            _("LPK reports to review"), GraduateReport.objects.filter(status=ReportStatus.SUBMITTED).count(),
+            _("LPK reports to review"), GraduateReport.objects.filter(status=ReportStatus.SUBMITTED),
             "admin:lpk_registry_graduatereport_changelist", "status=submitted", "lpk_registry.view_graduatereport",
         ),
         WorkItem(
             _("LPK licences expiring within 90 days"),
-            Licence.objects.exclude(status=Licence.Status.REVOKED).expiring_within(soon, today=today).count(),
+            Licence.objects.exclude(status=Licence.Status.REVOKED).expiring_within(soon, today=today),
             "admin:lpk_registry_licence_changelist", "expiry=soon", "lpk_registry.view_licence",
         ),
         WorkItem(
             _("Accreditations expiring within 90 days"),
-            Accreditation.objects.expiring_within(soon, today=today).count(),
+            Accreditation.objects.expiring_within(soon, today=today),
             "admin:lpk_registry_accreditation_changelist", "expiry=soon", "lpk_registry.view_accreditation",
         ),
     ]  # fmt: skip

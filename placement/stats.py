@@ -169,11 +169,11 @@ def work_waiting(today: datetime.date) -> list[WorkItem]:
 
     return [
         WorkItem(
-            _("AK/1 applications to verify"), JobSeekerCard.objects.filter(status=CardStatus.APPLIED).count(),
+            _("AK/1 applications to verify"), JobSeekerCard.objects.filter(status=CardStatus.APPLIED),
             "admin:placement_jobseekercard_changelist", "status=applied", "placement.view_jobseekercard",
         ),
         WorkItem(
-            _("Companies to verify"), Company.objects.filter(status=Company.Status.PENDING).count(),
+            _("Companies to verify"), Company.objects.filter(status=Company.Status.PENDING),
             "admin:placement_company_changelist", "status=pending", "placement.view_company",
         ),
     ]  # fmt: skip

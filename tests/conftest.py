@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from disnaker.roles import ROLES, roles_sync
 
@@ -159,6 +160,17 @@ def _rate_limits_only_where_tested(request, settings):
     test. Rate limits apply only in tests marked ``ratelimit``, which clear their counts."""
     if request.node.get_closest_marker("ratelimit") is None:
         settings.RATELIMIT_ENABLE = False
+
+
+@pytest.fixture(autouse=True)
+def _fresh_dashboard_counts():
+    """The dashboard keeps its queue counts in the cache (Redis in CI), which outlives a test's
+    rolled-back rows: every test starts without them."""
+    from django.core.cache import cache
+
+    from disnaker.dashboard import COUNTS_KEY
+
+    cache.delete(f"{COUNTS_KEY}:{timezone.localdate().isoformat()}")
 
 
 @pytest.fixture(autouse=True)

@@ -172,7 +172,7 @@ FIGURES = [
 
 
 def work_waiting(today: datetime.date) -> list[WorkItem]:
-    waiting = Registration.objects.filter(status=RegistrationStatus.REGISTERED).count()
+    waiting = Registration.objects.filter(status=RegistrationStatus.REGISTERED)
     return [
         WorkItem(
             _("Registrations to verify"), waiting, "admin:training_registration_changelist",

@@ -1,6 +1,7 @@
 """Staff and the summaries: the dashboard on the admin index, building, rebuilding, publishing, downloads."""
 
 import io
+import re
 
 import openpyxl
 import pytest
@@ -71,6 +72,7 @@ def test_dashboard_shows_this_months_snapshot_and_the_trend(admin_client, city):
 def test_dashboard_query_count_does_not_grow_with_the_snapshots(admin_client, city):
     this_month = Period.containing(timezone.localdate(), "month")
     _built(this_month)
+    admin_client.get(reverse("admin:index"))  # the queue counts and the list of models are now cached
     with CaptureQueriesContext(connection) as one:
         admin_client.get(reverse("admin:index"))
     period = this_month
@@ -80,6 +82,84 @@ def test_dashboard_query_count_does_not_grow_with_the_snapshots(admin_client, ci
     with CaptureQueriesContext(connection) as twelve:
         admin_client.get(reverse("admin:index"))
     assert len(twelve.captured_queries) == len(one.captured_queries)
+
+
+def _registrations_to_verify(client) -> int:
+    work = {item["label"]: item for item in client.get(reverse("admin:index")).context["work_waiting"]}
+    return work["Registrations to verify"]["count"]
+
+
+def test_dashboard_counts_the_queues_in_one_query_and_then_reads_them_from_the_cache(admin_client, city):
+    with CaptureQueriesContext(connection) as first:
+        assert _registrations_to_verify(admin_client) == 1
+    counting = [q["sql"] for q in first.captured_queries if "COUNT(*)" in q["sql"]]
+    assert len(counting) == 1 and counting[0].count("COUNT(*)") == 7  # every queue, one round trip
+    with CaptureQueriesContext(connection) as second:
+        assert _registrations_to_verify(admin_client) == 1
+    assert not [q for q in second.captured_queries if "COUNT(*)" in q["sql"]]
+
+
+def test_a_saved_row_of_a_queue_shows_on_the_dashboard_once_committed(
+    admin_client, city, staff_user, django_capture_on_commit_callbacks
+):
+    from training.models import Registration, RegistrationStatus
+    from training.services import registration_verify
+
+    assert _registrations_to_verify(admin_client) == 1
+    waiting = Registration.objects.get(status=RegistrationStatus.REGISTERED)
+    with django_capture_on_commit_callbacks(execute=True):
+        registration_verify(registration=waiting, actor=staff_user(ADMIN))
+    assert _registrations_to_verify(admin_client) == 0
+
+
+def test_rows_changed_without_signals_show_within_the_timeout(admin_client, city):
+    from django.core.cache import cache
+
+    from disnaker.dashboard import COUNTS_KEY
+    from training.models import Registration, RegistrationStatus
+
+    assert _registrations_to_verify(admin_client) == 1
+    Registration.objects.filter(status=RegistrationStatus.REGISTERED).update(status=RegistrationStatus.VERIFIED)
+    assert _registrations_to_verify(admin_client) == 1  # QuerySet.update sends no signal
+    cache.delete(f"{COUNTS_KEY}:{timezone.localdate().isoformat()}")  # what the timeout does
+    assert _registrations_to_verify(admin_client) == 0
+
+
+def _models_listed(response) -> set[str]:
+    html = response.content.decode().split('id="content-main"', 2)[-1]
+    return set(re.findall(r'class="model-([a-z]+)', html))
+
+
+def test_the_list_of_models_is_cached_per_permissions_and_language(client, staff_user, db):
+    officer, other_officer = staff_user(TRAINING_OFFICER), staff_user(TRAINING_OFFICER)
+    head = staff_user(HEAD_OF_OFFICE)
+    login_in_english(client, officer)
+    first = client.get(reverse("admin:index"))
+    client.force_login(other_officer)
+    with CaptureQueriesContext(connection) as same:
+        second = client.get(reverse("admin:index"))
+    assert _models_listed(first) == _models_listed(second) and "registration" in _models_listed(first)
+    assert first.context["app_list_key"] == second.context["app_list_key"]
+    assert "lpk_registry_graduatereport" not in " ".join(q["sql"] for q in same.captured_queries)
+    client.force_login(head)
+    listed = _models_listed(client.get(reverse("admin:index")))
+    assert "graduatereport" in listed and listed != _models_listed(first)
+    client.force_login(officer)
+    english = client.get(reverse("admin:index")).content.decode()
+    client.cookies["django_language"] = "id"
+    indonesian = client.get(reverse("admin:index")).content.decode()
+    assert "Registrations" in english.split('id="content-main"', 2)[-1]
+    assert "Registrations" not in indonesian.split('id="content-main"', 2)[-1]
+
+
+def test_a_new_permission_changes_the_list_of_models_at_once(client, staff_user, db):
+    from django.contrib.auth.models import Permission
+
+    officer = staff_user(TRAINING_OFFICER)
+    login_in_english(client, officer)
+    assert "graduatereport" not in _models_listed(client.get(reverse("admin:index")))
+    officer.user_permissions.add(Permission.objects.get(codename="view_graduatereport"))
+    assert "graduatereport" in _models_listed(client.get(reverse("admin:index")))
 
 
 def test_dashboard_says_when_the_month_is_not_built_yet(admin_client, db):
