@@ -9,6 +9,7 @@ import datetime
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum
@@ -19,7 +20,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -911,23 +912,38 @@ class ReminderSentAdmin(DisnakerModelAdmin):
         return False
 
     # A national database has thousands of reminders due at once (every LPK late with a report):
-    # the table shows the first ones and how many more there are.
+    # the table shows the first ones and how many more there are. Working them out takes a while
+    # there, so the table is kept a minute in the cache; a reminder sent starts a new one at once.
     PENDING_SHOWN = 100
+    PENDING_TIMEOUT = 60
 
     def changelist_view(self, request, extra_context=None):
-        due = reminders.pending_reminders()
-        pending = [
-            {
-                "kind": REMINDER_KINDS[r.kind],
-                "institution": r.institution,
-                "detail": _reminder_detail(r),
-                "recipients": r.recipients,
-                "url": reverse("admin:lpk_registry_institution_change", args=[r.institution.pk]),
+        return super().changelist_view(request, (extra_context or {}) | self.pending_panel())
+
+    def pending_panel(self) -> dict:
+        today = timezone.localdate()
+        last_sent = ReminderSent.objects.order_by("-pk").values_list("pk", flat=True).first()
+        key = f"lpk-reminders-pending:{today.isoformat()}:{last_sent}:{get_language()}"
+        panel = cache.get(key)
+        if panel is None:
+            due = reminders.pending_reminders(today=today)
+            shown = [
+                {
+                    "kind": str(REMINDER_KINDS[r.kind]),
+                    "institution": r.institution.name,
+                    "detail": _reminder_detail(r),
+                    "recipients": r.recipients,
+                    "url": reverse("admin:lpk_registry_institution_change", args=[r.institution.pk]),
+                }
+                for r in reminders.with_recipients(due[: self.PENDING_SHOWN])
+            ]
+            panel = {
+                "pending": shown,
+                "pending_more": max(len(due) - self.PENDING_SHOWN, 0),
+                "pending_at": timezone.now(),
             }
-            for r in due[: self.PENDING_SHOWN]
-        ]
-        context = {"pending": pending, "pending_more": max(len(due) - self.PENDING_SHOWN, 0)}
-        return super().changelist_view(request, (extra_context or {}) | context)
+            cache.set(key, panel, self.PENDING_TIMEOUT)
+        return panel
 
 
 def _reminder_detail(reminder) -> str:

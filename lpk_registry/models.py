@@ -121,6 +121,8 @@ class Licence(Expiring):
         indexes = [
             models.Index(fields=["status", "valid_until"]),
             models.Index(fields=["valid_until"], name="licence_valid_until_idx"),  # the admin's order
+            # An institution's first licence: when its reporting duty began (compliance.licensed_since).
+            models.Index(fields=["institution", "issued_on"], name="licence_first_idx"),
         ]
 
     def __str__(self):
@@ -286,8 +288,9 @@ class GraduateReport(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "submitted_at"]),
-            # The summaries and the compliance page read a quarter's reports across all institutions.
-            models.Index(fields=["year", "quarter", "status"], name="graduate_report_period_idx"),
+            # The summaries and the compliance page read a quarter's reports across all institutions
+            # (which of them reported: the institution is in the index, so the table is not read).
+            models.Index(fields=["year", "quarter", "status", "institution"], name="graduate_report_period_idx"),
             # The review queue, in its order; its count on the dashboard reads only this small index.
             models.Index(
                 fields=["submitted_at"], condition=models.Q(status="submitted"), name="report_review_queue_idx"

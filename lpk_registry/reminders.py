@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -27,6 +27,10 @@ from disnaker.context_processors import office
 from . import compliance
 from .models import Accreditation, GraduateReport, Institution, Licence, Operator, ReminderSent
 
+# What a reminder reads of its institution and document (a national registry has thousands due).
+INSTITUTION_FIELDS = ("id", "name", "email", "status")
+DOCUMENT_FIELDS = {"licence": ("id", "institution", "number", "status", "valid_until"),
+                   "accreditation": ("id", "institution", "body", "result", "valid_until")}  # fmt: skip
 EXPIRY_THRESHOLDS = (90, 30, 7)  # days before valid_until, highest first
 REPORT_DUE_BEFORE = 7  # days before the report's due date
 
@@ -45,7 +49,9 @@ class Reminder:
 
     @property
     def recipients(self) -> list[str]:
-        """The institution's active operators, then its own address; each once."""
+        """The institution's active operators, then its own address; each once (see ``with_recipients``)."""
+        if not hasattr(self.institution, "active_operators"):
+            with_recipients([self])
         addresses = [op.user.email for op in self.institution.active_operators if op.user.email]
         addresses.append(self.institution.email)
         return list(dict.fromkeys(a.strip().lower() for a in addresses if a and a.strip()))
@@ -62,9 +68,12 @@ def expiry_threshold(days_left: int) -> int | None:
 # --- What is due -------------------------------------------------------------------------------
 
 
-def _with_operators(queryset, prefix: str = ""):
+def with_recipients(reminders: list[Reminder]) -> list[Reminder]:
+    """``reminders`` with their institutions' active operators loaded, in one query."""
     active = Operator.objects.filter(is_active=True, user__is_active=True).select_related("user")
-    return queryset.prefetch_related(Prefetch(f"{prefix}operators", queryset=active, to_attr="active_operators"))
+    institutions = [reminder.institution for reminder in reminders]
+    prefetch_related_objects(institutions, Prefetch("operators", queryset=active, to_attr="active_operators"))
+    return reminders
 
 
 def _expiry_reminders(model, kind: str, today: datetime.date) -> list[Reminder]:
@@ -75,10 +84,10 @@ def _expiry_reminders(model, kind: str, today: datetime.date) -> list[Reminder]:
         .filter(institution__status__in=compliance.OBLIGED_STATUSES)
         .exclude(Exists(newer))
         .select_related("institution")
+        .only(*DOCUMENT_FIELDS[kind], *(f"institution__{name}" for name in INSTITUTION_FIELDS))
     )
     if model is Licence:
         documents = documents.filter(status=Licence.Status.ACTIVE)
-    documents = _with_operators(documents, prefix="institution__")
     reminders = []
     for document in documents:
         days_left = document.days_left(today)
@@ -102,8 +111,11 @@ def _report_reminders(today: datetime.date) -> list[Reminder]:
         return []
     year, q = quarter
     drafts = GraduateReport.objects.filter(institution=OuterRef("pk"), year=year, quarter=q)
-    institutions = _with_operators(
-        compliance.missing_report(quarter=quarter).annotate(has_draft=Exists(drafts)).order_by("pk")
+    institutions = (
+        compliance.missing_report(quarter=quarter)
+        .annotate(has_draft=Exists(drafts))
+        .only(*INSTITUTION_FIELDS)
+        .order_by("pk")
     )
     context = {"quarter": compliance.quarter_label(quarter), "due_date": due, "days_left": days_left}
     return [
@@ -113,7 +125,7 @@ def _report_reminders(today: datetime.date) -> list[Reminder]:
 
 
 def due_reminders(*, today: datetime.date | None = None) -> list[Reminder]:
-    """Every reminder whose time has come today, sent or not."""
+    """Every reminder whose time has come today, sent or not (without recipients: ``with_recipients``)."""
     today = today or timezone.localdate()
     return [
         *_expiry_reminders(Licence, "licence", today),
@@ -134,7 +146,7 @@ def pending_reminders(*, today: datetime.date | None = None) -> list[Reminder]:
 
 def send_due_reminders(*, today: datetime.date | None = None) -> int:
     """Sends what is due and not sent yet; returns how many e-mails went out."""
-    return sum(_send_once(reminder) for reminder in pending_reminders(today=today))
+    return sum(_send_once(reminder) for reminder in with_recipients(pending_reminders(today=today)))
 
 
 def _send_once(reminder: Reminder) -> bool:

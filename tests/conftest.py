@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.utils import timezone
 
 from disnaker.roles import ROLES, roles_sync
 
@@ -163,14 +162,18 @@ def _rate_limits_only_where_tested(request, settings):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_dashboard_counts():
-    """The dashboard keeps its queue counts in the cache (Redis in CI), which outlives a test's
-    rolled-back rows: every test starts without them."""
+def _empty_cache():
+    """Counts and tables kept in the cache (Redis in CI) outlive a test's rolled-back rows: every
+    test starts with an empty cache. On Redis only the portal's keys go (Celery shares the database)."""
     from django.core.cache import cache
 
-    from disnaker.dashboard import COUNTS_KEY
-
-    cache.delete(f"{COUNTS_KEY}:{timezone.localdate().isoformat()}")
+    if hasattr(cache, "_cache") and hasattr(cache._cache, "get_client"):  # django.core.cache RedisCache
+        client = cache._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=f"{cache.key_prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+    else:
+        cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -524,5 +524,26 @@ def test_reminders_sent_are_read_only_and_the_pending_ones_are_listed(pembina_cl
     page = response.content.decode()
     assert "accreditation:1:90" in page and "Accreditation expiry" in page
     (pending,) = [p for p in response.context["pending"] if str(p["kind"]) == "Licence expiry"]
-    assert pending["institution"] == institution and pending["recipients"] == [institution.email]
+    assert pending["institution"] == institution.name and pending["recipients"] == [institution.email]
+    assert pending["url"] == reverse("admin:lpk_registry_institution_change", args=[institution.pk])
     assert pembina_client.get(_url("remindersent", "add")).status_code == 403
+
+
+def test_the_pending_reminders_are_kept_a_minute_and_worked_out_again_once_one_is_sent(pembina_client):
+    from lpk_registry import reminders
+
+    first = LicenceFactory(valid_until=_days(25))
+    pembina_client.get(_url("remindersent"))
+    later = LicenceFactory(valid_until=_days(20))  # due too, but the table is the cached one
+    with CaptureQueriesContext(connection) as cached:
+        response = pembina_client.get(_url("remindersent"))
+    assert _licence_reminders(response) == [first.institution.name]
+    assert not [q for q in cached.captured_queries if "lpk_registry_licence" in q["sql"]]
+    assert "as of" in response.content.decode()
+    sent = reminders.Reminder("licence", str(first.pk), 30, first.institution).key
+    ReminderSent.objects.create(key=sent)  # what the daily job does when it sends one
+    assert _licence_reminders(pembina_client.get(_url("remindersent"))) == [later.institution.name]
+
+
+def _licence_reminders(response) -> list[str]:
+    return [p["institution"] for p in response.context["pending"] if p["kind"] == "Licence expiry"]
