@@ -280,4 +280,4 @@ class NikClaimAdmin(HistoryAdmin, DisnakerModelAdmin):
             )
 
 
-from . import admin_summaries  # noqa: E402, F401  (registers the summaries' admin on the one site)
+from . import admin_summaries, admin_users  # noqa: E402, F401  (register on the one site)

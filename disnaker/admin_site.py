@@ -312,6 +312,15 @@ class DisnakerModelAdmin(admin.ModelAdmin):
     show_facets = admin.ShowFacets.NEVER
     paginator = EstimatedCountPaginator
     list_per_page = 50
+    # Searching by these would find a person from what a staff member without the permission to
+    # see personal data is not shown (the NIK masked, no contact details).
+    PERSONAL_SEARCH = ("nik", "email", "phone")
+
+    def get_search_fields(self, request):
+        fields = super().get_search_fields(request)
+        if request.user.has_perm("disnaker.reveal_person_nik"):
+            return fields
+        return [name for name in fields if name.lstrip("=^@").rsplit("__", 1)[-1] not in self.PERSONAL_SEARCH]
 
     def get_search_results(self, request, queryset, search_term):
         terms = search_terms(search_term)

@@ -26,7 +26,7 @@ def client_ip(request) -> str:
     not pass through the proxies (a health check inside the network): its REMOTE_ADDR is the client.
     """
     proxies = settings.AXES_IPWARE_PROXY_COUNT or 0
-    remote = request.META["REMOTE_ADDR"]
+    remote = request.META.get("REMOTE_ADDR", "")  # none on a request made in code (force_login)
     if proxies <= 0:
         return remote
     forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]

@@ -207,6 +207,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "disnaker/lockout.html"
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+# Behind the proxies the client is what they forwarded (disnaker/ratelimit.py, the rate limits' count).
+AXES_CLIENT_IP_CALLABLE = "disnaker.ratelimit.client_ip"
 AXES_VERBOSE = False
 
 # --- Rate limits (django-ratelimit, see disnaker/ratelimit.py) ------------------------------

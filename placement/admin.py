@@ -255,11 +255,6 @@ class PlacementAdmin(HistoryAdmin, DisnakerModelAdmin):
             names[names.index("nik")] = "nik_masked"
         return names
 
-    def get_search_fields(self, request):
-        if can_reveal_personal_data(request.user):
-            return self.search_fields
-        return [name for name in self.search_fields if name != "=nik"]
-
     def get_fields(self, request, obj=None):
         fields = [
             "registration_number", "company", "vacancy", "person", "nik", "name", "position", "start_date",

@@ -149,6 +149,8 @@ ADMIN_REFUSES = {
     "placement.jobseekercard": {"add", "delete"},  # applied for by the job seeker, closed by status
     "placement.cardreport": {"add"},  # recorded through the card's action
 }
+# Only a superuser may do these, whatever the role's permissions (disnaker/admin_users.py).
+SUPERUSER_ONLY = {"auth.group": {"add", "delete"}}  # the roles are set by setup_roles
 # History lists show every past value in full: only staff who may see personal data get them.
 HISTORY_NEEDS_REVEAL = {
     "disnaker.person",
@@ -171,6 +173,8 @@ def admin_expectations(model, model_admin) -> dict[str, dict]:
     refused = ADMIN_REFUSES.get(label, set())
 
     def allowed(role: str, action: str) -> bool:
+        if action in SUPERUSER_ONLY.get(label, ()) and role != "superuser":
+            return False
         return role_has_perm(role, app_label, action) and action not in refused
 
     def can_view(role: str) -> bool:

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from disnaker.admin_site import DisnakerAdminSite, DisnakerModelAdmin
-from disnaker.roles import HEAD_OF_OFFICE, TRAINING_OFFICER
+from disnaker.roles import ADMIN, HEAD_OF_OFFICE, TRAINING_OFFICER
 from tests.factories import CertificationFactory, PersonFactory
 
 DOMAIN_APPS = {"disnaker", "training", "lpk_registry", "placement"}
@@ -60,6 +60,34 @@ def test_training_officer_sees_the_full_nik(client, staff_user):
     listing = client.get(reverse("admin:disnaker_person_changelist")).content.decode()
     assert person.nik in listing
     assert client.get(reverse("admin:disnaker_person_history", args=[person.pk])).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        ("admin:disnaker_person_changelist", "nik"),
+        ("admin:disnaker_person_changelist", "email"),
+        ("admin:disnaker_person_changelist", "phone"),
+        ("admin:training_registration_changelist", "nik"),
+        ("admin:placement_jobseekercard_changelist", "nik"),
+    ],
+)
+def test_who_sees_the_nik_masked_cannot_find_a_person_by_it(client, staff_user, url, field):
+    from tests.factories import RegistrationFactory
+
+    registration = RegistrationFactory(person__email="siti.rahma@example.org", person__phone="081234567890")
+    person = registration.person
+    if "jobseekercard" in url:
+        from placement.models import JobSeekerCard
+
+        JobSeekerCard.objects.create(person=person)
+    client.force_login(staff_user(HEAD_OF_OFFICE))
+    term = getattr(person, field)
+    assert client.get(reverse(url), {"q": term}).context["cl"].result_count == 0
+    assert client.get(reverse(url), {"q": person.name}).context["cl"].result_count == 1
+    client.force_login(staff_user(ADMIN))  # who may see personal data finds them by it
+    assert client.get(reverse(url), {"q": term}).context["cl"].result_count == 1
 
 
 @pytest.mark.django_db

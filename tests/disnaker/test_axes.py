@@ -27,3 +27,21 @@ def test_repeated_failures_lock_the_login_even_with_the_right_password(client, s
     assert again.status_code == 429
     assert "_auth_user_id" not in client.session
     assert "Terlalu banyak percobaan masuk" in again.content.decode()
+
+
+def test_behind_the_proxy_the_lockout_keys_on_the_client_not_on_the_proxy(client, settings):
+    """gunicorn sees only the TLS proxy's address: the client is the address the proxy forwarded."""
+    from axes.models import AccessAttempt
+
+    settings.AXES_IPWARE_PROXY_COUNT = 1
+    UserFactory(username="petugas", is_staff=True)
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    attacker = {**proxy, "HTTP_X_FORWARDED_FOR": "203.0.113.7"}
+    colleague = {**proxy, "HTTP_X_FORWARDED_FOR": "198.51.100.20"}
+    form = {"username": "petugas", "password": "salah", "next": "/admin/"}
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("admin:login"), form, **attacker)
+    assert client.post(reverse("admin:login"), form, **attacker).status_code == 429
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"203.0.113.7"}
+    right = {**form, "password": "rahasia-123"}
+    assert client.post(reverse("admin:login"), right, **colleague).status_code == 302  # not locked out
