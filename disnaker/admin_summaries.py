@@ -53,6 +53,9 @@ class SummaryAdmin(HistoryAdmin, DisnakerModelAdmin):
     )  # fmt: skip
     readonly_fields = fields
 
+    def has_publish_permission(self, request):
+        return request.user.has_perm("disnaker.publish_summary")
+
     def has_add_permission(self, request):
         return False  # summaries are built, never typed in: "Build a summary" queues one
 
@@ -167,11 +170,11 @@ class SummaryAdmin(HistoryAdmin, DisnakerModelAdmin):
             self.log_change(request, summary, str(_("Rebuild requested")))
         self.message_user(request, _("%(count)d summary(ies) queued for rebuilding.") % {"count": len(queryset)})
 
-    @admin.action(description=_("Publish on the public statistics page"), permissions=["change"])
+    @admin.action(description=_("Publish on the public statistics page"), permissions=["publish"])
     def publish(self, request, queryset):
         self._publish(request, queryset, publish=True)
 
-    @admin.action(description=_("Withdraw from the public statistics page"), permissions=["change"])
+    @admin.action(description=_("Withdraw from the public statistics page"), permissions=["publish"])
     def unpublish(self, request, queryset):
         self._publish(request, queryset, publish=False)
 

@@ -387,6 +387,8 @@ class Summary(models.Model):
         ordering = ["-period_start", "period_kind"]
         verbose_name = _("summary")
         verbose_name_plural = _("summaries")
+        # What the public statistics page shows is the office's official word: not every officer's.
+        permissions = [("publish_summary", _("Can publish summaries on the public statistics page"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["period_kind", "period_start", "scope"], name="summary_one_per_period_scope"

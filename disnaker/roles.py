@@ -23,7 +23,7 @@ HEAD_OF_OFFICE = "Pimpinan"
 ROLES: dict[str, dict] = {
     ADMIN: {
         "apps": dict.fromkeys(DOMAIN_APPS, ALL) | {"auth": ALL, "django_celery_beat": ALL},
-        "extra": ["disnaker.reveal_person_nik"],
+        "extra": ["disnaker.reveal_person_nik", "disnaker.publish_summary"],
     },
     TRAINING_OFFICER: {
         "apps": {"training": ALL, "disnaker": ("add", "change", "view")},

@@ -231,6 +231,17 @@ def test_read_only_staff_cannot_rebuild_or_publish(client, staff_user, city):
     assert summary.builds == 1 and not summary.is_published
 
 
+def test_officers_rebuild_but_only_the_admin_role_publishes(client, staff_user, city):
+    summary = _built()
+    url = reverse("admin:disnaker_summary_changelist")
+    login_in_english(client, staff_user(TRAINING_OFFICER))
+    actions = dict(client.get(url).context["action_form"].fields["action"].choices)
+    assert "rebuild" in actions and "publish" not in actions and "unpublish" not in actions
+    client.post(url, {"action": "publish", "_selected_action": [summary.pk]})
+    summary.refresh_from_db()
+    assert not summary.is_published
+
+
 def test_publish_and_withdraw(admin_client, city):
     summary = _built()
     url = reverse("admin:disnaker_summary_changelist")
