@@ -64,9 +64,13 @@ def work_items(today: datetime.date) -> list[WorkItem]:
     return [*training_work(today), *lpk_work(today), *placement_work(today), claims]
 
 
+def counts_key(today: datetime.date) -> str:
+    return f"{COUNTS_KEY}:{today.isoformat()}"
+
+
 def _counts(items: list[WorkItem], today: datetime.date) -> dict[str, int]:
     """``{changelist URL: rows waiting}`` of every queue, from the cache when it holds them."""
-    key = f"{COUNTS_KEY}:{today.isoformat()}"
+    key = counts_key(today)
     urls = [_changelist_url(item) for item in items]
     counts = cache.get(key)
     if counts is None or set(counts) != set(urls):
@@ -77,7 +81,7 @@ def _counts(items: list[WorkItem], today: datetime.date) -> dict[str, int]:
 
 def forget_counts(**_signal) -> None:
     """Drops the cached counts once the current transaction commits (a signal receiver)."""
-    transaction.on_commit(lambda: cache.delete(f"{COUNTS_KEY}:{timezone.localdate().isoformat()}"))
+    transaction.on_commit(lambda: cache.delete(counts_key(timezone.localdate())))
 
 
 def queue_models() -> set[type]:

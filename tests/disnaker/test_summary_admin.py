@@ -115,13 +115,13 @@ def test_a_saved_row_of_a_queue_shows_on_the_dashboard_once_committed(
 def test_rows_changed_without_signals_show_within_the_timeout(admin_client, city):
     from django.core.cache import cache
 
-    from disnaker.dashboard import COUNTS_KEY
+    from disnaker.dashboard import counts_key
     from training.models import Registration, RegistrationStatus
 
     assert _registrations_to_verify(admin_client) == 1
     Registration.objects.filter(status=RegistrationStatus.REGISTERED).update(status=RegistrationStatus.VERIFIED)
     assert _registrations_to_verify(admin_client) == 1  # QuerySet.update sends no signal
-    cache.delete(f"{COUNTS_KEY}:{timezone.localdate().isoformat()}")  # what the timeout does
+    cache.delete(counts_key(timezone.localdate()))  # what the timeout does
     assert _registrations_to_verify(admin_client) == 0
 
 
