@@ -45,6 +45,10 @@ from training.models import Batch, Registration
 OK, NO, NF, NA = 200, 403, 404, 405  # NA: GET not allowed (a POST-only view)
 # Sent to a login page, with ?next= the URL asked for
 ACC, LPK, CO = Login("account_login"), Login("lpk_registry:login"), Login("placement:company_login")
+# The cells use the module's world (below); the mark tells pytest-django this module needs the
+# database, so it is set up even when these tests run alone.
+pytestmark = pytest.mark.django_db
+
 ADM = Login("admin:login")
 # Sent on to a page by design
 HOME, ROOT, IDX, AK1 = To("account_home"), To("home"), To("admin:index"), To("placement:ak1_home")
