@@ -93,7 +93,8 @@ class VocationAdmin(HistoryAdmin, DisnakerModelAdmin):
     prepopulated_fields = {"code": ("name",)}
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(programme_count=Count("programmes"))
+        # A grouped query drops Meta.ordering: the autocomplete's pages need it back.
+        return super().get_queryset(request).annotate(programme_count=Count("programmes")).order_by("name")
 
     @admin.display(description=_("programmes"), ordering="programme_count")
     def programme_count(self, obj):
