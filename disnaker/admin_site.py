@@ -63,9 +63,14 @@ class DisnakerAdminSite(admin.AdminSite):
         """What the list of models depends on: the user's permissions, the language, the models registered."""
         user = request.user
         permissions = "superuser" if user.is_active and user.is_superuser else sorted(user.get_all_permissions())
-        models = sorted(f"{model._meta.label}:{type(admin_).__name__}" for model, admin_ in self._registry.items())
-        raw = f"{get_language()}|{permissions}|{models}"
+        raw = f"{get_language()}|{permissions}|{self._registered_models}"
         return hashlib.sha256(raw.encode()).hexdigest()
+
+    @cached_property
+    def _registered_models(self) -> str:
+        """The models and their admins, as this process registered them (read after start-up)."""
+        registered = (f"{model._meta.label}:{type(admin_).__name__}" for model, admin_ in self._registry.items())
+        return ",".join(sorted(registered))
 
 
 class EstimatedCountPaginator(Paginator):

@@ -201,3 +201,28 @@ class VacancyFactory(factory.django.DjangoModelFactory):
     open_until = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=27))
     location = "Kawasan Industri Krakatau, Cilegon"
     work_type = "contract"
+
+
+SIGNUP_BIRTH = datetime.date(2001, 3, 9)
+
+
+def signup_form(**overrides) -> dict:
+    """What a job seeker types into the sign-up form (``/akun/daftar/``): a woman born ``SIGNUP_BIRTH``."""
+    nik = make_nik(sex="P", birth_date=SIGNUP_BIRTH, serial=77)
+    data = {
+        "nik": f"{nik[:6]} {nik[6:12]} {nik[12:]}",  # typed with spaces, as on the KTP
+        "name": "Sri Wahyuni",
+        "sex": "P",
+        "birth_place": "Cilegon",
+        "birth_date": SIGNUP_BIRTH.isoformat(),
+        "address": "Jl. Kenari No. 3",
+        "kelurahan": str(Kelurahan.objects.order_by("code").first().pk),
+        "education": str(EducationLevel.objects.get(code="smk").pk),
+        "disability": "netra",
+        "disability_notes": "Memakai pembaca layar",
+        "phone": "0812 3456 7890",
+        "email": "Sri.Wahyuni@Example.org",
+        "password1": "kartu-kuning-2026",
+        "password2": "kartu-kuning-2026",
+    }
+    return data | overrides

@@ -13,33 +13,13 @@ from django.test import Client
 from django.urls import reverse
 
 from disnaker import services
-from disnaker.models import EducationLevel, Kelurahan, NikClaim, Person
-from tests.factories import PersonFactory, UserFactory, job_seeker, make_nik
+from disnaker.models import EducationLevel, NikClaim, Person
+from tests.factories import SIGNUP_BIRTH, PersonFactory, UserFactory, job_seeker, make_nik, signup_form
 
 User = get_user_model()
-BIRTH = datetime.date(2001, 3, 9)
-NEW_NIK = make_nik(sex="P", birth_date=BIRTH, serial=77)
+BIRTH = SIGNUP_BIRTH
+NEW_NIK = make_nik(sex="P", birth_date=BIRTH, serial=77)  # the NIK of signup_form
 SIGNUP_URL = "/akun/daftar/"
-
-
-def signup_data(**overrides):
-    data = {
-        "nik": f"{NEW_NIK[:6]} {NEW_NIK[6:12]} {NEW_NIK[12:]}",  # typed with spaces, as on the KTP
-        "name": "Sri Wahyuni",
-        "sex": "P",
-        "birth_place": "Cilegon",
-        "birth_date": BIRTH.isoformat(),
-        "address": "Jl. Kenari No. 3",
-        "kelurahan": str(Kelurahan.objects.order_by("code").first().pk),
-        "education": str(EducationLevel.objects.get(code="smk").pk),
-        "disability": "netra",
-        "disability_notes": "Memakai pembaca layar",
-        "phone": "0812 3456 7890",
-        "email": "Sri.Wahyuni@Example.org",
-        "password1": "kartu-kuning-2026",
-        "password2": "kartu-kuning-2026",
-    }
-    return data | overrides
 
 
 def counts():
@@ -55,7 +35,7 @@ def errors_of(response, field):
 
 @pytest.mark.django_db
 def test_signup_with_a_new_nik_creates_the_person_linked_to_the_account_and_logs_in(client):
-    response = client.post(SIGNUP_URL, signup_data())
+    response = client.post(SIGNUP_URL, signup_form())
     assert response.status_code == 302
     assert response.url == reverse("account_home")
     user = User.objects.get()
@@ -76,7 +56,7 @@ def test_signup_with_a_new_nik_creates_the_person_linked_to_the_account_and_logs
 @pytest.mark.django_db
 def test_signup_claims_an_unclaimed_record_whose_name_differs_only_in_case_and_spacing(client):
     person = PersonFactory(nik=NEW_NIK, name="Sri  Wahyuni", sex="P", birth_date=BIRTH, address="Jl. Lama 1")
-    response = client.post(SIGNUP_URL, signup_data(name="  sri WAHYUNI "))
+    response = client.post(SIGNUP_URL, signup_form(name="  sri WAHYUNI "))
     assert response.status_code == 302
     person.refresh_from_db()
     assert person.user == User.objects.get()
@@ -88,7 +68,7 @@ def test_signup_claims_an_unclaimed_record_whose_name_differs_only_in_case_and_s
 @pytest.mark.django_db
 def test_signup_with_details_that_differ_makes_an_account_without_person_and_reveals_nothing(client):
     PersonFactory(nik=NEW_NIK, name="Ratna Dewi Lestari", sex="P", birth_date=BIRTH, address="Jl. Rahasia No. 7")
-    response = client.post(SIGNUP_URL, signup_data(), follow=True)
+    response = client.post(SIGNUP_URL, signup_form(), follow=True)
     user = User.objects.get()
     assert not Person.objects.filter(user=user).exists()
     claim = NikClaim.objects.get()
@@ -107,7 +87,7 @@ def test_signup_with_details_that_differ_makes_an_account_without_person_and_rev
 def test_signup_with_a_nik_that_another_account_holds_makes_a_claim_and_leaves_the_holder_alone(client):
     person = PersonFactory(nik=NEW_NIK, name="Sri Wahyuni", sex="P", birth_date=BIRTH)
     holder = job_seeker(person=person, email="pemilik@example.org")
-    response = client.post(SIGNUP_URL, signup_data(), follow=True)
+    response = client.post(SIGNUP_URL, signup_form(), follow=True)
     assert response.status_code == 200
     claim = NikClaim.objects.get()
     assert claim.user.email == "sri.wahyuni@example.org"
@@ -119,13 +99,13 @@ def test_signup_with_a_nik_that_another_account_holds_makes_a_claim_and_leaves_t
 
 @pytest.mark.django_db
 def test_the_same_email_twice_is_refused_beside_the_email_field(client):
-    assert client.post(SIGNUP_URL, signup_data()).status_code == 302
+    assert client.post(SIGNUP_URL, signup_form()).status_code == 302
     before = counts()
     other = Client()
     nik = make_nik(sex="L", birth_date=datetime.date(1998, 1, 2), serial=5)
     response = other.post(
         SIGNUP_URL,
-        signup_data(nik=nik, name="Budi", sex="L", birth_date="1998-01-02", email="  SRI.wahyuni@example.ORG"),
+        signup_form(nik=nik, name="Budi", sex="L", birth_date="1998-01-02", email="  SRI.wahyuni@example.ORG"),
     )
     assert response.status_code == 200
     assert errors_of(response, "email") == [
@@ -152,7 +132,7 @@ def test_the_same_email_twice_is_refused_beside_the_email_field(client):
     ],
 )
 def test_bad_input_is_answered_in_indonesian_beside_the_field_and_nothing_is_saved(client, overrides, field, message):
-    response = client.post(SIGNUP_URL, signup_data(**overrides))
+    response = client.post(SIGNUP_URL, signup_form(**overrides))
     assert response.status_code == 200
     assert message in errors_of(response, field)
     assert f'id="id_{field}_error"' in response.content.decode()
@@ -162,7 +142,7 @@ def test_bad_input_is_answered_in_indonesian_beside_the_field_and_nothing_is_sav
 
 @pytest.mark.django_db
 def test_wrong_sex_is_shown_beside_the_radio_buttons(client):
-    html = client.post(SIGNUP_URL, signup_data(sex="L")).content.decode()
+    html = client.post(SIGNUP_URL, signup_form(sex="L")).content.decode()
     fieldset = re.search(r'<fieldset[^>]*aria-describedby="([^"]+)"[^>]*>\s*<legend[^>]*>\s*Jenis kelamin', html)
     assert fieldset, "the sex radio group is a fieldset described by its error"
     assert "id_sex_error" in fieldset.group(1)
@@ -177,7 +157,7 @@ def test_a_failure_inside_the_service_leaves_no_account_behind(client, monkeypat
         raise ValidationError({"address": "Alamat ditolak."})
 
     monkeypatch.setattr(services, "person_create", failing_person_create)
-    response = client.post(SIGNUP_URL, signup_data())
+    response = client.post(SIGNUP_URL, signup_form())
     assert response.status_code == 200
     assert errors_of(response, "address") == ["Alamat ditolak."]
     assert counts() == (0, 0, 0)
@@ -224,7 +204,7 @@ def test_two_simultaneous_signups_with_the_same_new_nik_make_one_person_and_one_
 
     def sign_up(email):
         try:
-            return Client().post(SIGNUP_URL, signup_data(email=email))
+            return Client().post(SIGNUP_URL, signup_form(email=email))
         except Exception as exc:  # noqa: BLE001 - the test inspects what each request raised
             return exc
         finally:
@@ -470,7 +450,7 @@ def test_names_without_latin_letters_are_compared_not_reduced_to_nothing():
 @pytest.mark.django_db
 def test_an_email_that_another_account_uses_is_refused(client):
     UserFactory(username="petugas", email="Budi@example.org", is_staff=True)
-    response = client.post(SIGNUP_URL, signup_data(email="budi@example.org"))
+    response = client.post(SIGNUP_URL, signup_form(email="budi@example.org"))
     assert errors_of(response, "email") == [
         "Akun dengan e-mail ini sudah ada. Silakan masuk atau atur ulang kata sandi."
     ]

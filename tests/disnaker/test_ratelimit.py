@@ -14,15 +14,13 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
-from disnaker.models import EducationLevel, Kelurahan
 from disnaker.ratelimit import client_ip, rate_limits_clear
-from tests.factories import BatchFactory, PersonFactory, job_seeker, make_nik
+from tests.factories import SIGNUP_BIRTH, BatchFactory, PersonFactory, job_seeker, make_nik, signup_form
 from training.models import Registration
 
 pytestmark = pytest.mark.ratelimit
 
 User = get_user_model()
-BIRTH = datetime.date(2001, 3, 9)
 SIGNUP_URL = "/akun/daftar/"
 PDF_BYTES = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 
@@ -36,21 +34,9 @@ def _no_attempts_counted():
 
 
 def signup_data(serial: int) -> dict:
-    nik = make_nik(sex="P", birth_date=BIRTH, serial=serial)
-    return {
-        "nik": nik,
-        "name": "Sri Wahyuni",
-        "sex": "P",
-        "birth_place": "Cilegon",
-        "birth_date": BIRTH.isoformat(),
-        "address": "Jl. Kenari No. 3",
-        "kelurahan": str(Kelurahan.objects.order_by("code").first().pk),
-        "education": str(EducationLevel.objects.get(code="smk").pk),
-        "phone": "0812 3456 7890",
-        "email": f"sri{serial}@example.org",
-        "password1": "kartu-kuning-2026",
-        "password2": "kartu-kuning-2026",
-    }
+    """A sign-up of a new person each time (the NIK and the e-mail differ by ``serial``)."""
+    nik = make_nik(sex="P", birth_date=SIGNUP_BIRTH, serial=serial)
+    return signup_form(nik=nik, email=f"sri{serial}@example.org")
 
 
 def refused_in_indonesian(response) -> str:
