@@ -13,10 +13,26 @@ from django.contrib.auth.models import Group
 
 from disnaker.roles import ROLES, roles_sync
 
+from . import clock
 from .factories import PersonFactory, UserFactory
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+def pytest_configure(config):
+    """Every test reads the suite's one clock (tests/clock.py), never the wall clock."""
+    config._suite_clock = clock.start()
+
+
+def pytest_unconfigure(config):
+    traveller = getattr(config, "_suite_clock", None)
+    if traveller is not None:
+        traveller.stop()
+
+
+def pytest_report_header(config):
+    return f"suite clock starts at {clock.suite_start().isoformat()} (TEST_CLOCK)"
 
 
 def require(available: bool, what: str) -> None:
@@ -82,7 +98,7 @@ def _database_url(settings_dict: dict) -> str:
 
 
 WORKER_COMMAND = [
-    sys.executable, "-m", "celery", "-A", "disnaker", "worker", "--pool=solo", "--loglevel=INFO",
+    sys.executable, "-m", "tests.clock", "-m", "celery", "-A", "disnaker", "worker", "--pool=solo", "--loglevel=INFO",
     "--without-heartbeat", "--without-gossip", "--without-mingle",
 ]  # fmt: skip
 
@@ -99,6 +115,7 @@ def start_worker(
         "DJANGO_DEBUG": "1",
         "REDIS_URL": redis_url,
         "DATABASE_URL": _database_url(connection.settings_dict),
+        **clock.environment(),
         **(extra_env or {}),
     }
     with open(log_path, "ab") as log:

@@ -14,6 +14,7 @@ from training.models import Batch, Registration, TracerResponse
 pytestmark = pytest.mark.django_db
 
 TODAY = datetime.date(2026, 11, 25)
+JAKARTA = datetime.timezone(datetime.timedelta(hours=7))
 
 
 def _person(birth: datetime.date, **kwargs):
@@ -22,6 +23,7 @@ def _person(birth: datetime.date, **kwargs):
     )
 
 
+@pytest.mark.time_machine(datetime.datetime(2026, 11, 25, 9, tzinfo=JAKARTA))
 class TestEligibility:
     def test_a_resident_of_the_right_age_and_education_may_register(self):
         batch = BatchFactory()
