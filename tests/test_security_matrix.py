@@ -396,7 +396,8 @@ def test_every_line_of_the_grant_table_names_a_model_and_a_grant_per_role():
 
 
 def test_the_groups_hold_exactly_the_written_out_grants(cell):
-    assert grant_differences() == [], "change STAFF_GRANTS (tests/security_roles.py) with disnaker/roles.py"
+    differences = "\n".join(grant_differences())
+    assert not differences, f"change STAFF_GRANTS (tests/security_roles.py) with disnaker/roles.py:\n{differences}"
 
 
 def roles_py_changed(monkeypatch, role: str, *, apps: dict | None = None, extra: tuple = ()) -> None:
