@@ -23,6 +23,7 @@ import io
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.models import Group
@@ -147,8 +148,6 @@ def role_reveals(role: str) -> bool:
 
 def expected_permissions(role: str) -> set[str]:
     """``"app_label.codename"`` of every permission the tables above give a staff role."""
-    from django.apps import apps
-
     expected = {perm for perm, roles in EXTRA_GRANTS.items() if role in roles}
     for model in apps.get_models():
         tracked = getattr(model, "instance_type", model)  # a simple_history model: its tracked model's grants
@@ -334,8 +333,6 @@ def png_bytes() -> bytes:
 
 
 def file_fields() -> list[models.FileField]:
-    from django.apps import apps
-
     return [f for m in apps.get_models() for f in m._meta.get_fields() if isinstance(f, models.FileField)]
 
 
@@ -415,8 +412,6 @@ def build_world() -> World:
 def _reference_data() -> None:
     """This module's tests run after the transactional ones (it uses no ``db`` fixture), whose flush took
     the reference data of the migrations with it: put it back, as tests/conftest.py does for them."""
-    from django.apps import apps
-
     from disnaker.models import EducationLevel
     from disnaker.reference import load_all
 
