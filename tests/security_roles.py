@@ -1,8 +1,21 @@
 """The visitors, objects, URL walk and expected answers of the security matrix (tests/test_security_matrix.py).
 
-Every URL pattern of the project is visited by each of ``ROLES``. "The" job seeker, operator and
+Every URL pattern of the project is visited by each of ``VISITORS``. "The" job seeker, operator and
 company own the objects the URLs name; "the other" ones own objects of their own, so a URL of the
 first must answer them 404 and show nothing of it.
+
+What each staff role may do is written out here, in ``STAFF_GRANTS`` and ``EXTRA_GRANTS``, and never read
+from ``disnaker/roles.py`` (that module only makes the groups, through ``roles_sync``): a grant changed
+there alone makes the matrix fail, and ``grant_differences()`` names it. To add a row:
+
+- a new URL (a portal page, a staff page, a custom admin view from a ModelAdmin's ``get_urls``): a row in
+  ``PAGES`` of tests/test_security_matrix.py, one expected answer per visitor column (``staff(...)`` for a
+  staff-only page: Admin Disnaker, Petugas Pelatihan, Petugas Penempatan, Pembina LPK, Pimpinan, superuser),
+  and its arguments in ``URL_KWARGS`` there;
+- a new model, or a role that is meant to get (or lose) a permission: its line in ``STAFF_GRANTS`` below
+  (the standard admin pages of a registered model are expected from it), together with the change to
+  ``disnaker/roles.py``;
+- a ModelAdmin that refuses an action whatever the permission: ``ADMIN_REFUSES`` below.
 """
 
 import datetime
@@ -10,6 +23,7 @@ import io
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.models import Group
@@ -20,7 +34,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from simple_history.admin import SimpleHistoryAdmin
 
-from disnaker.roles import ADMIN, HEAD_OF_OFFICE, LPK_SUPERVISOR, PLACEMENT_OFFICER, ROLES, TRAINING_OFFICER, roles_sync
+# The group names and roles_sync only: what the roles may do is written out below.
+from disnaker.roles import ADMIN, HEAD_OF_OFFICE, LPK_SUPERVISOR, PLACEMENT_OFFICER, TRAINING_OFFICER, roles_sync
 
 # --- Who visits -----------------------------------------------------------------------------------
 
@@ -46,17 +61,112 @@ STAFF_ROLES = (*GROUP_OF, "superuser")
 NON_STAFF_ROLES = tuple(role for role in ROLE_IDS if role not in STAFF_ROLES)
 
 
-def role_has_perm(role: str, app_label: str, action: str) -> bool:
-    """What ``disnaker.roles.ROLES`` grants (not what the database says, so the two are compared)."""
+# --- What each staff role may do ------------------------------------------------------------------
+
+# model label -> what each role may do with it: v(iew), a(dd), c(hange), d(elete); "-" nothing.
+# The columns are the staff visitors, in the order of VISITORS. A model without a line is granted to no
+# role; a model's history (simple_history's Historical<Model>) is granted as its model is. The superuser
+# may do everything.
+# fmt: off
+STAFF_GRANTS = {
+    #                                      Admin   Petugas    Petugas     Pembina  Pimpinan
+    #                                      Disn.   Pelatihan  Penempatan  LPK
+    "auth.group":                         ("vacd", "-",       "-",        "-",     "-"),
+    "auth.permission":                    ("vacd", "-",       "-",        "-",     "-"),
+    "auth.user":                          ("vacd", "-",       "-",        "-",     "-"),
+    "django_celery_beat.clockedschedule": ("vacd", "-",       "-",        "-",     "-"),
+    "django_celery_beat.crontabschedule": ("vacd", "-",       "-",        "-",     "-"),
+    "django_celery_beat.intervalschedule": ("vacd", "-",      "-",        "-",     "-"),
+    "django_celery_beat.periodictask":    ("vacd", "-",       "-",        "-",     "-"),
+    "django_celery_beat.periodictasks":   ("vacd", "-",       "-",        "-",     "-"),
+    "django_celery_beat.solarschedule":   ("vacd", "-",       "-",        "-",     "-"),
+    # people, regions, classifications, summaries
+    "disnaker.certification":             ("vacd", "vac",     "vac",      "vac",   "v"),
+    "disnaker.educationlevel":            ("vacd", "vac",     "vac",      "vac",   "v"),
+    "disnaker.kbjimajorgroup":            ("vacd", "vac",     "vac",      "vac",   "v"),
+    "disnaker.kblisection":               ("vacd", "vac",     "vac",      "vac",   "v"),
+    "disnaker.kecamatan":                 ("vacd", "vac",     "vac",      "vac",   "v"),
+    "disnaker.kelurahan":                 ("vacd", "vac",     "vac",      "vac",   "v"),
+    "disnaker.nikclaim":                  ("vacd", "vac",     "vac",      "vac",   "v"),
+    "disnaker.person":                    ("vacd", "vac",     "vac",      "vac",   "v"),
+    "disnaker.publishedindicator":        ("vacd", "vac",     "vac",      "vac",   "v"),
+    "disnaker.summary":                   ("vacd", "vac",     "vac",      "vac",   "v"),
+    # BLK training
+    "training.attendance":                ("vacd", "vacd",    "v",        "-",     "v"),
+    "training.batch":                     ("vacd", "vacd",    "v",        "-",     "v"),
+    "training.participantcertificate":    ("vacd", "vacd",    "v",        "-",     "v"),
+    "training.programme":                 ("vacd", "vacd",    "v",        "-",     "v"),
+    "training.registration":              ("vacd", "vacd",    "v",        "-",     "v"),
+    "training.tracerresponse":            ("vacd", "vacd",    "v",        "-",     "v"),
+    "training.vocation":                  ("vacd", "vacd",    "v",        "-",     "v"),
+    # LPK registry
+    "lpk_registry.accreditation":         ("vacd", "-",       "-",        "vacd",  "v"),
+    "lpk_registry.graduatereport":        ("vacd", "-",       "-",        "vacd",  "v"),
+    "lpk_registry.institution":           ("vacd", "-",       "-",        "vacd",  "v"),
+    "lpk_registry.licence":               ("vacd", "-",       "-",        "vacd",  "v"),
+    "lpk_registry.operator":              ("vacd", "-",       "-",        "vacd",  "v"),
+    "lpk_registry.remindersent":          ("vacd", "-",       "-",        "vacd",  "v"),
+    "lpk_registry.reportevent":           ("vacd", "-",       "-",        "vacd",  "v"),
+    "lpk_registry.reportgraduate":        ("vacd", "-",       "-",        "vacd",  "v"),
+    "lpk_registry.reportprogrammeline":   ("vacd", "-",       "-",        "vacd",  "v"),
+    "lpk_registry.supervisionactivity":   ("vacd", "-",       "-",        "vacd",  "v"),
+    "lpk_registry.supervisionparticipation": ("vacd", "-",    "-",        "vacd",  "v"),
+    # placement
+    "placement.apprenticeship":           ("vacd", "-",       "vacd",     "-",     "v"),
+    "placement.cardreport":               ("vacd", "-",       "vacd",     "-",     "v"),
+    "placement.cardsequence":             ("vacd", "-",       "vacd",     "-",     "v"),
+    "placement.company":                  ("vacd", "-",       "vacd",     "-",     "v"),
+    "placement.companyuser":              ("vacd", "-",       "vacd",     "-",     "v"),
+    "placement.jobseekercard":            ("vacd", "-",       "vacd",     "-",     "v"),
+    "placement.layoffreport":             ("vacd", "-",       "vacd",     "-",     "v"),
+    "placement.placement":                ("vacd", "-",       "vacd",     "-",     "v"),
+    "placement.vacancy":                  ("vacd", "-",       "vacd",     "-",     "v"),
+}
+# fmt: on
+# The permissions beyond the four actions, and the roles that hold them.
+EXTRA_GRANTS = {
+    "disnaker.reveal_person_nik": ("admin_disnaker", "petugas_pelatihan", "petugas_penempatan", "pembina_lpk"),
+    "disnaker.publish_summary": ("admin_disnaker",),
+}
+LETTERS = {"view": "v", "add": "a", "change": "c", "delete": "d"}
+
+
+def role_may(role: str, label: str, action: str) -> bool:
+    """Whether ``STAFF_GRANTS`` lets ``role`` take ``action`` ("view", "add"...) on the model ``label``."""
     if role == "superuser":
         return True
     if role not in GROUP_OF:
         return False
-    return action in ROLES[GROUP_OF[role]]["apps"].get(app_label, ())
+    letters = STAFF_GRANTS.get(label, ("-",) * len(GROUP_OF))[list(GROUP_OF).index(role)]
+    return LETTERS[action] in letters
 
 
 def role_reveals(role: str) -> bool:
-    return role == "superuser" or "disnaker.reveal_person_nik" in ROLES.get(GROUP_OF.get(role), {}).get("extra", ())
+    """Whether the role sees full NIKs (and the history of records with personal data)."""
+    return role == "superuser" or role in EXTRA_GRANTS["disnaker.reveal_person_nik"]
+
+
+def expected_permissions(role: str) -> set[str]:
+    """``"app_label.codename"`` of every permission the tables above give a staff role."""
+    expected = {perm for perm, roles in EXTRA_GRANTS.items() if role in roles}
+    for model in apps.get_models():
+        tracked = getattr(model, "instance_type", model)  # a simple_history model: its tracked model's grants
+        for action in LETTERS:
+            if role_may(role, tracked._meta.label_lower, action):
+                expected.add(f"{model._meta.app_label}.{action}_{model._meta.model_name}")
+    return expected
+
+
+def grant_differences() -> list[str]:
+    """Every permission a staff group holds that the tables do not give it, and every one it lacks."""
+    differences = []
+    for role, group_name in GROUP_OF.items():
+        group = Group.objects.get(name=group_name)
+        held = {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.select_related("content_type")}
+        expected = expected_permissions(role)
+        differences += [f"{group_name} ({role}) holds {perm}, not granted in STAFF_GRANTS" for perm in held - expected]
+        differences += [f"{group_name} ({role}) lacks {perm}, granted in STAFF_GRANTS" for perm in expected - held]
+    return sorted(differences)
 
 
 # --- What they get --------------------------------------------------------------------------------
@@ -128,7 +238,7 @@ def uncovered(all_routes: list[Route], table: dict) -> list[str]:
     return sorted({r.key for r in all_routes} - set(table))
 
 
-# --- The admin rows, from each role's model permissions ---------------------------------------------
+# --- The admin rows, from each role's grants written out above ---------------------------------------
 
 # What a ModelAdmin refuses whatever the role (its has_*_permission returns False), with the reason it gives.
 ADMIN_REFUSES = {
@@ -175,7 +285,7 @@ def admin_expectations(model, model_admin) -> dict[str, dict]:
     def allowed(role: str, action: str) -> bool:
         if action in SUPERUSER_ONLY.get(label, ()) and role != "superuser":
             return False
-        return role_has_perm(role, app_label, action) and action not in refused
+        return role_may(role, label, action) and action not in refused
 
     def can_view(role: str) -> bool:
         return allowed(role, "view") or allowed(role, "change")
@@ -223,8 +333,6 @@ def png_bytes() -> bytes:
 
 
 def file_fields() -> list[models.FileField]:
-    from django.apps import apps
-
     return [f for m in apps.get_models() for f in m._meta.get_fields() if isinstance(f, models.FileField)]
 
 
@@ -304,8 +412,6 @@ def build_world() -> World:
 def _reference_data() -> None:
     """This module's tests run after the transactional ones (it uses no ``db`` fixture), whose flush took
     the reference data of the migrations with it: put it back, as tests/conftest.py does for them."""
-    from django.apps import apps
-
     from disnaker.models import EducationLevel
     from disnaker.reference import load_all
 

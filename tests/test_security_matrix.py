@@ -2,9 +2,11 @@
 
 The rows are keyed by URL name (the route for unnamed patterns). Portal and custom admin pages are
 written out below; the standard admin pages of each ModelAdmin (changelist, add, change, delete,
-history, a past version, the id redirect) are derived from the role's model permissions in
-``disnaker/roles.py`` (a staff member without the permission gets 403; whoever is not staff is sent to
-the admin login). A URL pattern without a row fails ``test_every_url_pattern_has_a_row``.
+history, a past version, the id redirect) are derived from the grants written out in
+``tests/security_roles.py`` (``STAFF_GRANTS``), never from ``disnaker/roles.py``: a staff member without
+the permission gets 403; whoever is not staff is sent to the admin login. A URL pattern without a row
+fails ``test_every_url_pattern_has_a_row``; a grant changed in ``disnaker/roles.py`` alone fails
+``test_the_groups_hold_exactly_the_written_out_grants`` and the matrix cells it touches.
 
 The URLs name objects of "the" job seeker, LPK operator and company; "the other" ones get 404 from
 them and never see the owner's data. Every URL is asked for with GET: a POST-only view answers 405 to
@@ -12,6 +14,7 @@ those who may reach it. ``test_a_post_by_a_wrong_role_changes_nothing`` checks a
 """
 
 import pytest
+from django.apps import apps as app_registry
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.template.base import Template
@@ -20,10 +23,13 @@ from django.test.utils import instrumented_test_render
 from django.urls import include, path, reverse
 
 from disnaker import urls as project_urls
+from disnaker.roles import ROLES, roles_sync  # only to edit a role and make its group, never for what to expect
 from lpk_registry.models import GraduateReport
 from placement.models import JobSeekerCard, Vacancy
 from tests.security_roles import (
+    GROUP_OF,
     ROLE_IDS,
+    STAFF_GRANTS,
     STAFF_ROLES,
     Login,
     To,
@@ -32,9 +38,10 @@ from tests.security_roles import (
     admin_redirect_route,
     autocomplete_fields,
     build_world,
+    grant_differences,
     mismatch,
     model_admins,
-    role_has_perm,
+    role_may,
     role_reveals,
     routes,
     uncovered,
@@ -342,11 +349,17 @@ def _get(world: World, role: str, url: str, expected):
     return problem
 
 
+def check_cell(world: World, key: str, role: str) -> str | None:
+    """One cell of the matrix: None when ``role`` gets the expected answer from the URL ``key``, else what differs."""
+    url = URLS[key](world)
+    problem = _get(world, role, url, EXPECTED[key][role])
+    return None if problem is None else f"{key} {url} as {role}: {problem}"
+
+
 @pytest.mark.parametrize(("key", "role"), list(_cells()))
 def test_url_answers_each_role(cell, key, role):
-    url = URLS[key](cell)
-    problem = _get(cell, role, url, EXPECTED[key][role])
-    assert problem is None, f"{key} {url} as {role}: {problem}"
+    problem = check_cell(cell, key, role)
+    assert problem is None, problem
 
 
 AUTOCOMPLETE_CELLS = [(model, field, role) for model, field in autocomplete_fields() for role in ROLE_IDS]
@@ -358,7 +371,7 @@ AUTOCOMPLETE_CELLS = [(model, field, role) for model, field in autocomplete_fiel
     ids=[f"{m._meta.label_lower}.{f}|{r}" for m, f, r in AUTOCOMPLETE_CELLS],
 )
 def test_autocomplete_answers_only_who_may_view_the_target(cell, model, field, role):
-    target = model._meta.get_field(field).remote_field.model._meta
+    target = model._meta.get_field(field).remote_field.model._meta.label_lower
     url = (
         f"{reverse('admin:autocomplete')}?app_label={model._meta.app_label}&model_name={model._meta.model_name}"
         f"&field_name={field}&term="
@@ -366,10 +379,60 @@ def test_autocomplete_answers_only_who_may_view_the_target(cell, model, field, r
     if role not in STAFF_ROLES:
         expected = ADM
     else:
-        may_view = role_has_perm(role, target.app_label, "view") or role_has_perm(role, target.app_label, "change")
+        may_view = role_may(role, target, "view") or role_may(role, target, "change")
         expected = OK if may_view else NO
     problem = _get(cell, role, url, expected)
     assert problem is None, f"{url} as {role}: {problem}"
+
+
+# --- The grants are written out, not read from disnaker/roles.py ------------------------------------
+
+
+def test_every_line_of_the_grant_table_names_a_model_and_a_grant_per_role():
+    for label, row in STAFF_GRANTS.items():
+        app_registry.get_model(label)  # LookupError for a model that does not exist
+        assert len(row) == len(GROUP_OF), label
+        assert all(letters == "-" or set(letters) <= set("vacd") for letters in row), label
+
+
+def test_the_groups_hold_exactly_the_written_out_grants(cell):
+    differences = "\n".join(grant_differences())
+    assert not differences, f"change STAFF_GRANTS (tests/security_roles.py) with disnaker/roles.py:\n{differences}"
+
+
+def roles_py_changed(monkeypatch, role: str, *, apps: dict | None = None, extra: tuple = ()) -> None:
+    """``disnaker/roles.py`` as if the role's line were edited there and nowhere else (``apps``: the new actions
+    of those apps; ``extra``: permissions added), then synced to the groups as ``setup_roles`` does."""
+    spec = ROLES[GROUP_OF[role]]
+    monkeypatch.setitem(spec, "apps", spec["apps"] | (apps or {}))
+    monkeypatch.setitem(spec, "extra", [*spec["extra"], *extra])
+    roles_sync()
+
+
+CHANGED_IN_ROLES_PY = [
+    # (role, its edit in roles.py, what grant_differences() says, a matrix cell it turns, what that cell says)
+    ("pimpinan", {"apps": {"training": ("view", "delete")}}, "holds training.delete_batch",
+     "admin:training_batch_delete", "expected 403, got 200"),
+    ("pembina_lpk", {"apps": {"placement": ("view",)}}, "holds placement.view_company",
+     "admin:placement_company_changelist", "expected 403, got 200"),
+    ("pimpinan", {"extra": ("disnaker.reveal_person_nik",)}, "holds disnaker.reveal_person_nik",
+     "admin:disnaker_person_history", "expected 403, got 200"),
+    ("petugas_pelatihan", {"apps": {"training": ("add", "change", "view")}}, "lacks training.delete_batch",
+     "admin:training_batch_delete", "expected 200, got 403"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("role", "edit", "difference", "key", "problem"),
+    CHANGED_IN_ROLES_PY,
+    ids=[f"{c[3]}|{c[0]}" for c in CHANGED_IN_ROLES_PY],
+)
+def test_a_grant_changed_in_roles_py_alone_fails_the_matrix(cell, monkeypatch, role, edit, difference, key, problem):
+    assert check_cell(cell, key, role) is None  # the cell holds with roles.py as it is
+    roles_py_changed(monkeypatch, role, **edit)
+    assert any(line.startswith(f"{GROUP_OF[role]} ({role}) {difference},") for line in grant_differences())
+    found = check_cell(cell, key, role)
+    assert found is not None and found.endswith(problem), found
 
 
 # --- POSTs by a wrong role change nothing -----------------------------------------------------------

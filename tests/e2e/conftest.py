@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.core.signals import request_started
+from django.urls import reverse
 
 from tests.conftest import ARTIFACTS_DIR
 from tests.disnaker.conftest import summary_files  # noqa: F401 - fixture, shared with the summary tests
@@ -107,3 +108,20 @@ def shot(request, page):
     shutil.rmtree(directory, ignore_errors=True)  # only this run's steps, in order
     directory.mkdir(parents=True)
     return Shots(directory, page)
+
+
+@pytest.fixture
+def staff_page(browser, live_server):
+    """``staff_page(user)``: a wide page in a browser context of its own, with ``user`` (a staff member of a
+    role, from ``staff_user``) logged in to the admin; close it with ``page.context.close()``."""
+
+    def open_logged_in(user):
+        page = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
+        page.goto(live_server.url + reverse("admin:login"))
+        page.fill("#id_username", user.username)
+        page.fill("#id_password", "rahasia-123")
+        page.locator("input[type=submit]").click()
+        page.wait_for_url(live_server.url + reverse("admin:index"))
+        return page
+
+    return open_logged_in

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from disnaker.models import EducationLevel, KbjiMajorGroup
+from disnaker.roles import PLACEMENT_OFFICER
 from placement import cards
 from placement.models import JobSeekerCard, Placement, Vacancy
 from tests.factories import (
@@ -17,7 +18,6 @@ from tests.factories import (
     CompanyFactory,
     PersonFactory,
     RegistrationFactory,
-    UserFactory,
     company_hr,
     job_seeker,
     make_nik,
@@ -53,12 +53,12 @@ def _fill(page, values: dict):
 
 
 def test_company_reports_a_vacancy_staff_match_alumni_and_the_company_reports_the_placement(
-    live_server, browser, page, axe, shot
+    live_server, page, staff_page, staff_user, axe, shot
 ):
     welder = _certified_blk_welder()
     company = CompanyFactory(name="PT Baja Krakatau Demo")
     hr = company_hr(company=company)
-    UserFactory(username="petugas.penempatan", is_staff=True, is_superuser=True)
+    officer = staff_user(PLACEMENT_OFFICER)
 
     # 1. HR logs in and reports a vacancy with the Perpres 57/2023 fields.
     page.goto(live_server.url + reverse("placement:company_login"))
@@ -84,17 +84,12 @@ def test_company_reports_a_vacancy_staff_match_alumni_and_the_company_reports_th
     vacancy = Vacancy.objects.get(company=company, title="Juru Las 3G")
     assert vacancy.registration_number in page.content()
 
-    # 2. Staff open the candidates for the vacancy and find the certified alumnus.
-    staff_context = browser.new_context(viewport={"width": 1400, "height": 900})
-    staff = staff_context.new_page()
-    staff.goto(live_server.url + reverse("admin:login"))
-    staff.fill("#id_username", "petugas.penempatan")
-    staff.fill("#id_password", "rahasia-123")
-    staff.locator("input[type=submit]").click()
+    # 2. A placement officer opens the candidates for the vacancy and finds the certified alumnus.
+    staff = staff_page(officer)
     staff.goto(live_server.url + reverse("placement:staff_matching", args=[vacancy.pk]))
     shot("staff-candidates", page=staff)
     assert "Andi Saputra" in staff.content()
-    staff_context.close()
+    staff.context.close()
 
     # 3. The company reports the placement of that alumnus for the vacancy.
     page.goto(live_server.url + reverse("placement:company_placement_create"))

@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from disnaker.models import Person
-from tests.factories import BatchFactory, UserFactory
+from disnaker.roles import TRAINING_OFFICER
+from tests.factories import BatchFactory
 from training import services
 from training.models import Registration
 
@@ -55,14 +56,9 @@ def _sign_up(page, live_server, axe, shot):
     shot("account")
 
 
-def _staff_runs(browser, live_server, action: str, registration: Registration, shot):
-    """An admin selects the registration in the changelist and runs an action on it."""
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
-    staff = context.new_page()
-    staff.goto(live_server.url + reverse("admin:login"))
-    staff.fill("#id_username", "petugas.blk")
-    staff.fill("#id_password", "rahasia-123")
-    staff.locator("input[type=submit]").click()
+def _staff_runs(staff_page, officer, live_server, action: str, registration: Registration, shot):
+    """A training officer selects the registration in the changelist and runs an action on it."""
+    staff = staff_page(officer)
     staff.goto(live_server.url + reverse("admin:training_registration_changelist"))
     staff.check(f"input[name=_selected_action][value='{registration.pk}']")
     staff.select_option("select[name=action]", action)
@@ -70,16 +66,16 @@ def _staff_runs(browser, live_server, action: str, registration: Registration, s
     staff.wait_for_load_state()
     shot(f"staff-{action.replace('_', '-')}", page=staff)
     assert "errornote" not in staff.content()
-    context.close()
+    staff.context.close()
 
 
 def test_job_seeker_signs_up_registers_is_accepted_and_downloads_the_certificate(
-    live_server, browser, page, axe, uploads, pdftotext, request, shot
+    live_server, page, staff_page, staff_user, axe, uploads, pdftotext, request, shot
 ):
     if settings.CELERY_BROKER_URL:
         request.getfixturevalue("celery_worker")  # the certificate is rendered by a real worker
     batch = BatchFactory(programme__name="Juru Las SMAW 3G", quota=10)
-    UserFactory(username="petugas.blk", is_staff=True, is_superuser=True)
+    officer = staff_user(TRAINING_OFFICER)
 
     # 1. Sign up with the NIK and find the batch in the catalogue.
     _sign_up(page, live_server, axe, shot)
@@ -106,8 +102,8 @@ def test_job_seeker_signs_up_registers_is_accepted_and_downloads_the_certificate
     assert "Terdaftar" in page.content()
 
     # 3. Staff verify the documents and accept; the job seeker confirms the place.
-    _staff_runs(browser, live_server, "verify_documents", registration, shot)
-    _staff_runs(browser, live_server, "accept_by_score", registration, shot)
+    _staff_runs(staff_page, officer, live_server, "verify_documents", registration, shot)
+    _staff_runs(staff_page, officer, live_server, "accept_by_score", registration, shot)
     registration.refresh_from_db()
     assert registration.status == "accepted"
     page.reload()
@@ -123,7 +119,7 @@ def test_job_seeker_signs_up_registers_is_accepted_and_downloads_the_certificate
     for day in batch.training_days:
         services.attendance_record(batch=batch, day=day, present_ids={registration.pk}, actor=None)
     assert services.batch_complete(batch=batch, now=after)["graduated"] == 1
-    _staff_runs(browser, live_server, "issue_certificate", registration, shot)
+    _staff_runs(staff_page, officer, live_server, "issue_certificate", registration, shot)
     deadline = time.monotonic() + 60
     while not Registration.objects.get(pk=registration.pk).certificate.generated_at:
         assert time.monotonic() < deadline, "the certificate PDF was not rendered within 60 s"

@@ -7,9 +7,10 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from disnaker.roles import LPK_SUPERVISOR
 from lpk_registry import compliance
 from lpk_registry.models import GraduateReport
-from tests.factories import GraduateReportFactory, InstitutionFactory, UserFactory, lpk_operator
+from tests.factories import GraduateReportFactory, InstitutionFactory, lpk_operator
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -43,23 +44,14 @@ def _upload(page, live_server, report, content: bytes, shot, step: str):
     shot(step)
 
 
-def _staff_page(browser, live_server):
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
-    staff = context.new_page()
-    staff.goto(live_server.url + reverse("admin:login"))
-    staff.fill("#id_username", "pembina.lpk")
-    staff.fill("#id_password", "rahasia-123")
-    staff.locator("input[type=submit]").click()
-    staff.wait_for_url(live_server.url + reverse("admin:index"))
-    return context, staff
-
-
-def test_operator_uploads_submits_is_returned_fixes_and_is_accepted(live_server, browser, page, axe, shot):
+def test_operator_uploads_submits_is_returned_fixes_and_is_accepted(
+    live_server, page, staff_page, staff_user, axe, shot
+):
     institution = InstitutionFactory(name="LPK Sakura Nihongo Cilegon")
     operator = lpk_operator(institution=institution)
     year, quarter = compliance.last_finished_quarter()
     report = GraduateReportFactory(institution=institution, year=year, quarter=quarter)
-    UserFactory(username="pembina.lpk", is_staff=True, is_superuser=True)
+    supervisor = staff_user(LPK_SUPERVISOR)
 
     # The operator logs in and downloads the template from the report page.
     page.goto(live_server.url + reverse("lpk_registry:login"))
@@ -96,8 +88,8 @@ def test_operator_uploads_submits_is_returned_fixes_and_is_accepted(live_server,
     shot("submitted")
     assert GraduateReport.objects.get(pk=report.pk).status == "submitted"
 
-    # Staff return it with a comment.
-    context, staff = _staff_page(browser, live_server)
+    # An LPK supervisor returns it with a comment.
+    staff = staff_page(supervisor)
     staff.goto(live_server.url + reverse("admin:lpk_registry_graduatereport_change", args=[report.pk]))
     staff.get_by_role("link", name="Kembalikan dengan catatan…").click()
     staff.locator("form textarea").fill("Rizky Maulana sudah bekerja di PT Krakatau Posco: perbarui statusnya.")
@@ -124,12 +116,12 @@ def test_operator_uploads_submits_is_returned_fixes_and_is_accepted(live_server,
     shot("resubmitted")
     assert GraduateReport.objects.get(pk=report.pk).status == "submitted"
 
-    # Staff accept; the trail keeps every step.
+    # The supervisor accepts; the trail keeps every step.
     staff.goto(live_server.url + reverse("admin:lpk_registry_graduatereport_change", args=[report.pk]))
     staff.get_by_role("button", name="Terima").click()
     staff.wait_for_load_state()
     shot("staff-accepted", page=staff)
-    context.close()
+    staff.context.close()
     report.refresh_from_db()
     assert report.status == "accepted"
     assert list(report.events.values_list("action", flat=True)) == ["submitted", "returned", "submitted", "accepted"]
