@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from disnaker.models import Sex
 from disnaker.nik import mask_nik
-from disnaker.spreadsheets import errors_context, template_response
+from disnaker.spreadsheets import UploadSteps, errors_context, template_response
 
 from . import services
 from .access import get_report_for_operator, operator_required
@@ -28,6 +28,28 @@ from .models import GraduateReport, GraduateStatus
 
 SESSION_KEY = PENDING.session_key
 PREVIEW_ROWS = 50
+STEPS = UploadSteps(
+    steps=(
+        gettext_lazy(
+            "Download the template and fill it in: the sheet “Program” with one row per programme, the sheet "
+            "“Lulusan” with one row per graduate. Delete the grey example rows."
+        ),
+        gettext_lazy(
+            "Type each NIK in full, 16 digits, in the NIK column (it is formatted as text; a NIK typed as a number "
+            "loses its last digit in Excel)."
+        ),
+        gettext_lazy(
+            "Status is one of: bekerja, wirausaha, belum bekerja, melanjutkan studi. Working and self-employed "
+            "graduates need the company or business."
+        ),
+        gettext_lazy("Upload the file. We check every row and show you what would be saved before anything is saved."),
+    ),
+    csv_note=gettext_lazy(
+        "A CSV file (separated by commas or semicolons) with the columns of the sheet “Lulusan” is accepted too; "
+        "the programme lines are then counted from the graduates."
+    ),
+    replace_note=gettext_lazy("Saving the file replaces the programmes and graduates now in the report."),
+)
 
 
 class UploadForm(forms.Form):
@@ -65,7 +87,7 @@ def upload(request, pk):
         if result.ok:
             PENDING.keep(request, form.cleaned_data["file"], report=report.pk)
             return redirect("lpk_registry:report_upload_preview", pk=report.pk)
-    context = {"report": report, "form": form, "result": result}
+    context = {"report": report, "form": form, "result": result, "upload_steps": STEPS}
     if result is not None:
         context |= errors_context(result.errors)
     return render(request, "lpk_registry/upload.html", context)

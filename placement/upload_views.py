@@ -13,11 +13,12 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from disnaker.nik import mask_nik
-from disnaker.spreadsheets import errors_context, template_response
+from disnaker.spreadsheets import UploadSteps, errors_context, template_response
 
 from . import services
 from .access import company_user_required, get_company, vacancies_for_company, verified_company_required
@@ -26,6 +27,26 @@ from .models import VacancyStatus, WageBand, WorkType
 from .placement_import import PENDING, build_template, parse_placement_file
 
 PREVIEW_ROWS = 50
+STEPS = UploadSteps(
+    steps=(
+        gettext_lazy(
+            "Download the template and fill in the sheet “Penempatan”, one row per worker. The sheet “Petunjuk” "
+            "explains each column. Delete the grey example row."
+        ),
+        gettext_lazy(
+            "Type each NIK in full, 16 digits, in the NIK column (it is formatted as text; a NIK typed as a number "
+            "loses its last digit in Excel)."
+        ),
+        gettext_lazy(
+            "Jenis Kelamin: L or P. Tanggal Mulai: DD-MM-YYYY. Jenis Kontrak: PKWT, PKWTT, harian, paruh waktu or "
+            "magang. Kisaran Upah: <2, 2-4, 4-6 or >6 (million rupiah), or empty."
+        ),
+        gettext_lazy(
+            "Upload the file. We check every row and show you what would be reported before anything is saved."
+        ),
+    ),
+    csv_note=gettext_lazy("A CSV file (separated by commas or semicolons) with the same columns is accepted too."),
+)
 
 
 def _parse(uploaded_file):
@@ -44,16 +65,14 @@ def template_download(request):
 @verified_company_required
 @require_http_methods(["GET", "POST"])
 def upload(request):
-    company = get_company(request)
-    form = PlacementUploadForm(request.POST or None, request.FILES or None, company=company)
-    result = None
-    if request.method == "POST" and form.is_valid():
-        result = _parse(form.cleaned_data["file"])
-        if result.ok:
-            vacancy = form.cleaned_data["vacancy"]
-            PENDING.keep(request, form.cleaned_data["file"], company=company.pk, vacancy=vacancy and vacancy.pk)
-            return redirect("placement:company_placement_upload_preview")
-    context = {"form": form, "result": result} | (errors_context(result.errors) if result else {})
+    form = PlacementUploadForm(request.POST or None, request.FILES or None, company=get_company(request))
+    result = _parse(form.cleaned_data["file"]) if request.method == "POST" and form.is_valid() else None
+    if result is not None and result.ok:
+        vacancy = form.cleaned_data["vacancy"] and form.cleaned_data["vacancy"].pk
+        PENDING.keep(request, form.cleaned_data["file"], company=get_company(request).pk, vacancy=vacancy)
+        return redirect("placement:company_placement_upload_preview")
+    context = {"form": form, "result": result, "upload_steps": STEPS}
+    context |= errors_context(result.errors) if result else {}
     return render(request, "placement/company/placement_upload.html", context)
 
 

@@ -9,7 +9,7 @@ and column, the XLSX template, and the preview/confirm steps (``flow.PendingUplo
 
 from . import cells
 from .cells import CellError, RowReader, row_readers
-from .flow import Parsed, PendingUpload, errors_context, parse
+from .flow import Parsed, PendingUpload, UploadSteps, errors_context, parse
 from .reading import (
     MAX_BYTES,
     MAX_ROWS,
@@ -29,7 +29,7 @@ from .template import add_notes_sheet, add_validation, template_response, templa
 
 __all__ = [
     "MAX_BYTES", "MAX_ROWS", "MAX_UNZIPPED_BYTES", "XLSX_CONTENT_TYPE", "CellError", "Column", "FileProblem",
-    "Layout", "Limits", "Parsed", "PendingUpload", "RowError", "RowReader", "Sheet", "Table", "Upload",
+    "Layout", "Limits", "Parsed", "PendingUpload", "RowError", "RowReader", "Sheet", "Table", "Upload", "UploadSteps",
     "add_notes_sheet", "add_validation", "cells", "errors_context", "parse", "read_upload", "row_readers",
     "template_response", "template_workbook", "workbook_bytes",
 ]  # fmt: skip

@@ -48,6 +48,16 @@ def parse(uploaded_file, layout: Layout, read_rows, *, limits: Limits = Limits()
     return Parsed(upload.kind, data, errors)
 
 
+@dataclass(frozen=True)
+class UploadSteps:
+    """What an import's upload page says: the steps (the first one gets the template's link), a note on
+    CSV files, and what saving replaces, if anything."""
+
+    steps: tuple
+    csv_note: str
+    replace_note: str = ""
+
+
 def errors_context(errors: list[RowError]) -> dict:
     """The problems as the upload page shows them: the file's, then the first rows' (a long list helps nobody)."""
     rows = [e for e in errors if e.row is not None]

@@ -20,7 +20,7 @@ from disnaker.spreadsheets.reading import FileProblem, Limits, _table, decode_te
 from lpk_registry import imports as lpk_imports
 from placement import placement_import
 from tests.factories import make_nik
-from tests.lpk_registry.test_import import GRADUATE_HEADER, graduate_rows, programme_rows_for, with_sheet_xml
+from tests.lpk_registry.test_import import GRADUATE_HEADER, _zip, graduate_rows, programme_rows_for, with_sheet_xml
 
 NIK = "3672011204990001"  # a man's: 12-04-1999
 FLOAT_NIK = "3.67201120499E+15"  # how Excel stores it once the cell is a number: the last digit is gone
@@ -162,14 +162,6 @@ FILE_CASES = {
         "bukan spreadsheet Excel",
     ),
 }
-
-
-def _zip(files: dict) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, content in files.items():
-            archive.writestr(name, content)
-    return buffer.getvalue()
 
 
 @pytest.mark.parametrize(("build", "expected"), FILE_CASES.values(), ids=FILE_CASES.keys())

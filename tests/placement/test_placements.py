@@ -22,6 +22,7 @@ from tests.factories import (
     company_hr,
     make_nik,
 )
+from tests.lpk_registry.test_import import private_storage_in
 
 START = datetime.date(2026, 1, 5)
 
@@ -131,9 +132,7 @@ HEADER = "NIK,Nama,Jenis Kelamin (L/P),Jabatan,Tanggal Mulai,Jenis Kontrak,Kisar
 @pytest.fixture(autouse=True)
 def private_uploads(settings, tmp_path):
     """Uploads waiting for their confirmation go to a temporary private storage."""
-    settings.STORAGES = {**settings.STORAGES, "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path / "private"},
-    }}  # fmt: skip
+    return private_storage_in(settings, tmp_path / "private")
 
 
 def upload(client, company, text: str, **data):

@@ -18,7 +18,7 @@ from placement import placement_import
 from placement.models import Placement
 from placement.upload_views import PENDING
 from tests.factories import CompanyFactory, PersonFactory, VacancyFactory, company_hr, make_nik
-from tests.lpk_registry.test_import import with_sheet_xml
+from tests.lpk_registry.test_import import private_storage_in, with_sheet_xml
 
 from .test_placements import report
 
@@ -32,10 +32,7 @@ NIK = "3672011204990001"
 @pytest.fixture(autouse=True)
 def stored(settings, tmp_path):
     """Uploads go to a temporary private storage; ``stored()`` lists those waiting there."""
-    settings.STORAGES = {**settings.STORAGES, "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path / "private"},
-    }}  # fmt: skip
-    folder = tmp_path / "private" / PENDING.folder
+    folder = private_storage_in(settings, tmp_path / "private") / PENDING.folder
     return lambda: sorted(folder.iterdir()) if folder.exists() else []
 
 
