@@ -157,6 +157,14 @@ FILE_CASES = {
         ),  # fmt: skip
         "OpenDocument",
     ),
+    "workbook xml broken": (
+        lambda imp: (_zip({"[Content_Types].xml": "<Types/>", "xl/workbook.xml": "not xml <<"}), "data.xlsx"),
+        "rusak dan tidak dapat dibuka",
+    ),
+    "sheet xml broken": (
+        lambda imp: (with_sheet_xml(imp.xlsx(), "<sheetData>", "<sheetData><row r=", sheet=imp.sheet_xml), "a.xlsx"),
+        "rusak dan tidak dapat dibuka",
+    ),
     "word document": (
         lambda imp: (_zip({"[Content_Types].xml": "<Types/>", "word/document.xml": "<w:document/>"}), "data.xlsx"),
         "bukan spreadsheet Excel",
