@@ -49,8 +49,6 @@ GRADUATE_COLUMNS = (
     Column("status", "Status", 20),
     Column("company", "Perusahaan / Usaha", 30, aliases=("Perusahaan", "Tempat Kerja")),
 )
-PROGRAMME_BY_KEY = {c.key: c for c in PROGRAMME_COLUMNS}
-GRADUATE_BY_KEY = {c.key: c for c in GRADUATE_COLUMNS}
 STATUS_WORDS = {
     "bekerja": GraduateStatus.WORKING,
     "wirausaha": GraduateStatus.SELF_EMPLOYED,
