@@ -180,10 +180,14 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(month_of_year=1, day_of_month=1, hour=2, minute=0),
     },
     "disnaker.summaries_current": {"task": "disnaker.summaries_current", "schedule": crontab(hour=5, minute=0)},
-    # Uploaded report spreadsheets never confirmed hold NIKs: remove them after a day.
+    # Uploaded spreadsheets never confirmed hold NIKs: remove them after a day.
     "lpk_registry.uploads_discard_stale": {
         "task": "lpk_registry.uploads_discard_stale",
         "schedule": crontab(hour=2, minute=15),
+    },
+    "placement.uploads_discard_stale": {
+        "task": "placement.uploads_discard_stale",
+        "schedule": crontab(hour=2, minute=20),
     },
 }
 

@@ -22,4 +22,4 @@ def send_reminders() -> int:
 
 @shared_task(name="lpk_registry.uploads_discard_stale", **LIMITS)
 def uploads_discard_stale() -> int:
-    return imports.uploads_discard_stale()
+    return imports.PENDING.discard_stale()

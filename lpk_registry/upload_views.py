@@ -1,7 +1,7 @@
 """A graduate report uploaded as a spreadsheet: template, upload, preview, confirm.
 
-The file waits between upload and confirmation in private storage under a random name; the session
-holds only that name and the report's id (5,000 parsed rows would not fit in a session). Confirming
+The steps are the spreadsheet kit's (``disnaker.spreadsheets.flow``): the file waits between upload
+and confirmation in private storage, the session holding its name and the report's id. Confirming
 reads the file again and replaces the report's content all at once, then deletes the file.
 """
 
@@ -10,8 +10,6 @@ from collections import Counter
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -21,22 +19,37 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from disnaker.models import Sex
 from disnaker.nik import mask_nik
+from disnaker.spreadsheets import UploadSteps, errors_context, template_response
 
 from . import services
 from .access import get_report_for_operator, operator_required
-from .imports import (
-    XLSX_CONTENT_TYPE,
-    build_template,
-    parse_report_file,
-    upload_discard,
-    upload_parse,
-    upload_store,
-)
+from .imports import PENDING, build_template, parse_report_file
 from .models import GraduateReport, GraduateStatus
 
-SESSION_KEY = "lpk_report_upload"
+SESSION_KEY = PENDING.session_key
 PREVIEW_ROWS = 50
-ERRORS_SHOWN = 200
+STEPS = UploadSteps(
+    steps=(
+        gettext_lazy(
+            "Download the template and fill it in: the sheet “Program” with one row per programme, the sheet "
+            "“Lulusan” with one row per graduate. Delete the grey example rows."
+        ),
+        gettext_lazy(
+            "Type each NIK in full, 16 digits, in the NIK column (it is formatted as text; a NIK typed as a number "
+            "loses its last digit in Excel)."
+        ),
+        gettext_lazy(
+            "Status is one of: bekerja, wirausaha, belum bekerja, melanjutkan studi. Working and self-employed "
+            "graduates need the company or business."
+        ),
+        gettext_lazy("Upload the file. We check every row and show you what would be saved before anything is saved."),
+    ),
+    csv_note=gettext_lazy(
+        "A CSV file (separated by commas or semicolons) with the columns of the sheet “Lulusan” is accepted too; "
+        "the programme lines are then counted from the graduates."
+    ),
+    replace_note=gettext_lazy("Saving the file replaces the programmes and graduates now in the report."),
+)
 
 
 class UploadForm(forms.Form):
@@ -51,14 +64,12 @@ class UploadForm(forms.Form):
 @operator_required
 @require_GET
 def template_download(request):
-    response = HttpResponse(build_template(), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = 'attachment; filename="templat-laporan-lulusan-lpk.xlsx"'
-    return response
+    return template_response(build_template(), "templat-laporan-lulusan-lpk.xlsx")
 
 
 def _locked(request, report: GraduateReport):
     messages.warning(request, _("This report has been submitted and can no longer be changed."))
-    _forget(request)
+    PENDING.forget(request)
     return redirect("lpk_registry:report_detail", pk=report.pk)
 
 
@@ -74,37 +85,17 @@ def upload(request, pk):
     if request.method == "POST" and form.is_valid():
         result = parse_report_file(form.cleaned_data["file"])
         if result.ok:
-            _forget(request)
-            name = upload_store(form.cleaned_data["file"])
-            request.session[SESSION_KEY] = {"report": report.pk, "file": name}
+            PENDING.keep(request, form.cleaned_data["file"], report=report.pk)
             return redirect("lpk_registry:report_upload_preview", pk=report.pk)
-    context = {"report": report, "form": form, "result": result}
+    context = {"report": report, "form": form, "result": result, "upload_steps": STEPS}
     if result is not None:
-        rows = [e for e in result.errors if e.row is not None]
-        context |= {
-            "file_errors": [e for e in result.errors if e.row is None],
-            "row_errors": rows[:ERRORS_SHOWN],
-            "errors_hidden": max(0, len(rows) - ERRORS_SHOWN),
-        }
+        context |= errors_context(result.errors)
     return render(request, "lpk_registry/upload.html", context)
 
 
 def _pending(request, report: GraduateReport):
     """The report's upload waiting for confirmation, parsed again; None (and a message) if there is none."""
-    pending = request.session.get(SESSION_KEY) or {}
-    result = upload_parse(pending["file"]) if pending.get("report") == report.pk else None
-    if result is not None and result.ok:
-        return result
-    _forget(request)  # another report's upload, or a file gone from storage
-    messages.warning(request, _("No uploaded file is waiting to be saved. Upload the file again."))
-    return None
-
-
-def _forget(request) -> None:
-    """Deletes the waiting file (once the transaction commits) and its trace in the session."""
-    pending = request.session.pop(SESSION_KEY, None)
-    if pending:
-        transaction.on_commit(lambda: upload_discard(pending["file"]))
+    return PENDING.result(request, parse_report_file, report=report.pk)
 
 
 @never_cache
@@ -148,7 +139,7 @@ def upload_confirm(request, pk):
     if not report.is_editable_by_operator:
         return _locked(request, report)
     if "cancel" in request.POST:
-        _forget(request)
+        PENDING.forget(request)
         messages.info(request, _("The upload was cancelled; the report has not changed."))
         return redirect("lpk_registry:report_detail", pk=report.pk)
     result = _pending(request, report)
@@ -157,11 +148,11 @@ def upload_confirm(request, pk):
     try:
         services.report_replace_content(report=report, content=result.content, actor=request.user)
     except ValidationError as error:
-        _forget(request)
+        PENDING.forget(request)
         for message in error.messages:
             messages.error(request, message)
         return redirect("lpk_registry:report_upload", pk=report.pk)
-    _forget(request)
+    PENDING.forget(request)
     messages.success(
         request,
         _("Saved from the file: %(programmes)s programmes and %(graduates)s graduates.")

@@ -1,32 +1,43 @@
-"""A list of placed workers read from a spreadsheet (XLSX or CSV), row by row.
+"""A list of placed workers read from a spreadsheet (the XLSX template, or a CSV), row by row.
 
-``parse_placement_file`` saves nothing: it answers the rows and every problem found, each with
-its row number (the header is row 1) and an Indonesian message. A file without problems is saved
-all at once by ``services.placement_report_many``.
+The file is read by the core's spreadsheet kit (``disnaker.spreadsheets``), which holds every guard;
+this module declares the list's columns and turns its rows into ``PlacementRow``s.
+``parse_placement_file`` saves nothing: it answers the rows and every problem found, each with its
+sheet, row (the header is row 1), column and an Indonesian message. A file without problems is
+saved all at once by ``services.placement_report_many`` once the company confirms its preview.
 
-The column headers are plain Indonesian constants, not gettext strings: they are a file format.
+The sheet names and column headers are plain Indonesian constants, not gettext strings: they are a
+file format.
 """
 
-import csv
-import datetime
-import io
 from dataclasses import dataclass, field
 
-import openpyxl
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from disnaker.nik import check_person_matches_nik, normalize_nik, parse_nik
+from disnaker import spreadsheets
+from disnaker.spreadsheets import CellError, Column, Layout, Limits, RowError, Sheet, cells, row_readers
 
-from .models import WageBand, WorkType
+from .models import Placement, WageBand, WorkType
 from .services import PlacementRow
 
-MAX_BYTES = 2 * 1024 * 1024
+MAX_BYTES = spreadsheets.MAX_BYTES
+# Each row is saved through placement_report (a person, a card, a vacancy seat): a longer list in parts.
 MAX_ROWS = 2000
-HEADERS = ("NIK", "Nama", "Jenis Kelamin (L/P)", "Jabatan", "Tanggal Mulai", "Jenis Kontrak", "Kisaran Upah")
-KEYS = ("nik", "name", "sex", "position", "start_date", "contract_type", "wage_band")
-REQUIRED = ("nik", "name", "sex", "position", "start_date", "contract_type")
-SEX_WORDS = {"l": "L", "laki-laki": "L", "p": "P", "perempuan": "P"}
+MAX_UNZIPPED_BYTES = spreadsheets.MAX_UNZIPPED_BYTES
+
+PLACEMENT_SHEET = "Penempatan"
+NOTES_SHEET = "Petunjuk"
+COLUMNS = (
+    Column("nik", "NIK", 20, text=True, aliases=("No KTP", "Nomor KTP")),
+    Column("name", "Nama", 30, aliases=("Nama Lengkap", "Nama Pekerja")),
+    Column("sex", "Jenis Kelamin (L/P)", 12, aliases=("JK", "L/P")),
+    Column("position", "Jabatan", 24, aliases=("Posisi",)),
+    Column("start_date", "Tanggal Mulai", 16, aliases=("Tgl Mulai", "Mulai Bekerja")),
+    Column("contract_type", "Jenis Kontrak", 16, aliases=("Status Kontrak",)),
+    Column("wage_band", "Kisaran Upah", 14, aliases=("Upah",), optional=True),
+)
+HEADERS = tuple(c.header for c in COLUMNS)
 CONTRACT_WORDS = {
     "pkwtt": WorkType.PERMANENT, "tetap": WorkType.PERMANENT, "pkwt": WorkType.CONTRACT,
     "kontrak": WorkType.CONTRACT, "harian": WorkType.DAILY, "borongan": WorkType.DAILY,
@@ -34,163 +45,94 @@ CONTRACT_WORDS = {
     **{value: value for value in WorkType.values},
 }  # fmt: skip
 WAGE_WORDS = {"": "", "<2": "lt2", "2-4": "2to4", "4-6": "4to6", ">6": "gt6", **{v: v for v in WageBand.values}}
-DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d")
+# The template's example row: refused if it comes back, so that it is never reported as a worker.
+EXAMPLE = ("3672015504990001", "Contoh: Siti Aminah", "P", "Operator Produksi", "05-01-2026", "PKWT", "2-4")
+NOTES = (
+    ("NIK", "16 digit sesuai KTP. Kolom ini berformat Teks: ketik NIK lengkap; NIK yang diketik sebagai angka "
+            "kehilangan digit terakhirnya di Excel dan akan ditolak."),
+    ("Nama", "Nama pekerja sesuai KTP."),
+    ("Jenis Kelamin (L/P)", "L (laki-laki) atau P (perempuan); harus sesuai dengan NIK."),
+    ("Jabatan", "Jabatan atau posisi pekerja."),
+    ("Tanggal Mulai", "Tanggal mulai bekerja, HH-BB-TTTT, misalnya 05-01-2026."),
+    ("Jenis Kontrak", "PKWT, PKWTT, harian, paruh waktu atau magang."),
+    ("Kisaran Upah", "Boleh kosong; atau <2, 2-4, 4-6, >6 (juta rupiah per bulan)."),
+    ("", "Hapus baris contoh (abu-abu) di sheet Penempatan. Satu baris untuk satu pekerja. Tidak ada yang "
+         "disimpan sebelum Anda memeriksa pratinjau dan menekan Simpan."),
+)  # fmt: skip
 
-
-@dataclass(frozen=True)
-class RowError:
-    row: int | None  # None: the whole file
-    column: str
-    message: str
+LAYOUT = Layout(sheets=(Sheet(PLACEMENT_SHEET, COLUMNS, EXAMPLE),), csv_sheet=PLACEMENT_SHEET)
+PENDING = spreadsheets.PendingUpload(session_key="placement_upload", folder="placement_uploads")
 
 
 @dataclass
 class ImportResult:
     rows: list[PlacementRow] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    kind: str = ""  # "xlsx" or "csv"
 
     @property
     def ok(self) -> bool:
         return not self.errors and bool(self.rows)
 
 
-def template_csv() -> str:
-    return ",".join(HEADERS) + "\n"
-
-
 def parse_placement_file(uploaded_file, *, check_start_date=None) -> ImportResult:
-    result = ImportResult()
-    data = uploaded_file.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        return ImportResult(errors=[RowError(None, "", _("The file is larger than 2 MB. Split it."))])
-    try:
-        table = _read_xlsx(data) if data.startswith(b"PK\x03\x04") else _read_csv(data)
-    except ValueError as problem:
-        return ImportResult(errors=[RowError(None, "", str(problem))])
-    if not table:
-        return ImportResult(errors=[RowError(None, "", _("The file has no rows of workers."))])
-    if len(table) > MAX_ROWS:
-        return ImportResult(errors=[RowError(None, "", _("At most %(n)s rows per file.") % {"n": MAX_ROWS})])
-    seen = {}
-    for number, cells in table:
-        row = _parse_row(number, cells, result.errors, check_start_date)
-        if row is None:
-            continue
-        if row.nik in seen:
-            result.errors.append(
-                RowError(number, "NIK", _("This NIK is already in row %(row)s.") % {"row": seen[row.nik]})
-            )
-        seen[row.nik] = number
-        result.rows.append(row)
-    return result
+    """The workers of an uploaded XLSX or CSV file, and every problem found in it.
+
+    ``check_start_date(date)`` raises ``ValidationError`` for a start date the company may not report.
+    """
+    limits = Limits(bytes=MAX_BYTES, rows=MAX_ROWS, unzipped_bytes=MAX_UNZIPPED_BYTES)
+    parsed = spreadsheets.parse(
+        uploaded_file, LAYOUT, lambda upload, errors: _rows(upload, errors, check_start_date), limits=limits
+    )
+    return ImportResult(rows=parsed.data or [], errors=parsed.errors, kind=parsed.kind)
 
 
-def _header_map(header) -> list[str | None]:
-    names = [str(h or "").strip().lower() for h in header]
-    wanted = {h.lower(): key for h, key in zip(HEADERS, KEYS, strict=True)}
-    keys = [wanted.get(name) for name in names]
-    missing = [h for h, key in zip(HEADERS, KEYS, strict=True) if key in REQUIRED and key not in keys]
-    if missing:
-        raise ValueError(
-            _("The first row must hold the column names; missing: %(cols)s.") % {"cols": ", ".join(missing)}
-        )
-    return keys
-
-
-def _table(rows) -> list[tuple[int, dict]]:
-    rows = iter(rows)
-    header = next(rows, None)
-    if header is None:
-        return []
-    keys = _header_map(header)
-    table = []
-    for number, values in enumerate(rows, start=2):
-        cells = {key: value for key, value in zip(keys, values, strict=False) if key}
-        if any(str(v or "").strip() for v in cells.values()):
-            table.append((number, cells))
-    return table
-
-
-def _read_csv(data: bytes) -> list[tuple[int, dict]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    dialect = ";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") else ","
-    return _table(csv.reader(io.StringIO(text), delimiter=dialect))
-
-
-def _read_xlsx(data: bytes) -> list[tuple[int, dict]]:
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+def _start_date(value, check_start_date):
+    start_date = cells.date(value)
+    if check_start_date is not None:
         try:
-            return _table(workbook.worksheets[0].iter_rows(values_only=True))
-        finally:
-            workbook.close()
-    except ValueError:
-        raise
-    except Exception:  # openpyxl raises many kinds for a broken file
-        raise ValueError(_("The spreadsheet is damaged and cannot be opened. Save it again as .xlsx.")) from None
-
-
-def _text(value) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value if value is not None else "").strip()
-
-
-def _date(value) -> datetime.date:
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    for fmt in DATE_FORMATS:
-        try:
-            return datetime.datetime.strptime(_text(value), fmt).date()
-        except ValueError:
-            continue
-    raise ValidationError(_("Write the date as DD-MM-YYYY, for example 02-01-2026."))
-
-
-def _parse_row(number: int, cells: dict, errors: list[RowError], check_start_date) -> PlacementRow | None:
-    before = len(errors)
-
-    def fail(key, message):
-        errors.append(RowError(number, HEADERS[KEYS.index(key)], str(message)))
-
-    values = {key: _text(cells.get(key)) for key in KEYS}
-    for key in REQUIRED:
-        if not values[key]:
-            fail(key, _("This cell is empty."))
-    nik = normalize_nik(values["nik"])
-    if values["nik"]:
-        try:
-            parse_nik(nik)
+            check_start_date(start_date)
         except ValidationError as error:
-            fail("nik", " ".join(error.messages))
-    sex = SEX_WORDS.get(values["sex"].lower())
-    if values["sex"] and sex is None:
-        fail("sex", _("Write L (men) or P (women)."))
-    if sex and len(errors) == before:
-        for message in check_person_matches_nik(nik=nik, sex=sex, birth_date=None).values():
-            fail("sex", " ".join(message.messages))
-    start_date = None
-    if values["start_date"]:
-        try:
-            start_date = _date(cells.get("start_date"))
-            if check_start_date:
-                check_start_date(start_date)
-        except ValidationError as error:
-            fail("start_date", " ".join(error.messages))
-    contract = CONTRACT_WORDS.get(values["contract_type"].lower())
-    if values["contract_type"] and contract is None:
-        fail("contract_type", _("Write PKWT, PKWTT, harian, paruh waktu or magang."))
-    wage = WAGE_WORDS.get(values["wage_band"].lower())
-    if wage is None:
-        fail("wage_band", _("Leave empty, or write <2, 2-4, 4-6 or >6 (million rupiah)."))
-    if len(errors) > before:
-        return None
-    return PlacementRow(
-        row=number, nik=nik, name=values["name"], position=values["position"], start_date=start_date,
-        contract_type=contract, wage_band=wage,
-    )  # fmt: skip
+            raise CellError(" ".join(error.messages)) from None
+    return start_date
+
+
+def _max_length(name: str) -> int:
+    return Placement._meta.get_field(name).max_length
+
+
+def _rows(upload: spreadsheets.Upload, errors: list[RowError], check_start_date) -> list[PlacementRow]:
+    rows, first_row_of_nik = [], {}
+    for row in row_readers(upload.tables[PLACEMENT_SHEET], errors):
+        before = len(errors)
+        placement = PlacementRow(
+            row=row.number,
+            nik=row.read("nik", cells.nik, default=""),
+            name=row.read("name", cells.required_text, _max_length("name"), default=""),
+            position=row.read("position", cells.required_text, _max_length("position"), default=""),
+            start_date=row.read("start_date", _start_date, check_start_date),
+            contract_type=row.read("contract_type", cells.choice, CONTRACT_WORDS,
+                                   _("Write PKWT, PKWTT, harian, paruh waktu or magang."), default=""),
+            wage_band=row.read("wage_band", cells.choice, WAGE_WORDS,
+                               _("Leave empty, or write <2, 2-4, 4-6 or >6 (million rupiah)."), default=""),
+        )  # fmt: skip
+        row.check_nik(nik=placement.nik, sex=row.read("sex", cells.sex, default=""), seen=first_row_of_nik)
+        if len(errors) == before:
+            rows.append(placement)
+    return rows
+
+
+def build_template() -> bytes:
+    """The XLSX template: the sheet Penempatan with an example row, lists where Excel has them, and
+    the sheet Petunjuk explaining each column."""
+    workbook = spreadsheets.template_workbook(LAYOUT)
+    sheet, last = workbook[PLACEMENT_SHEET], MAX_ROWS + 1
+    validate = spreadsheets.add_validation
+    validate(sheet, f"A2:A{last}", type="textLength", operator="equal", formula1="16",
+             prompt="NIK 16 digit. Kolom ini berformat Teks.", error="NIK harus 16 digit.")  # fmt: skip
+    validate(sheet, f"C2:C{last}", type="list", formula1='"L,P"', error="Isi L atau P.")
+    validate(sheet, f"F2:F{last}", type="list", formula1='"PKWT,PKWTT,harian,paruh waktu,magang"',
+             error="Pilih salah satu jenis kontrak dari daftar.")  # fmt: skip
+    validate(sheet, f"G2:G{last}", type="list", formula1='"<2,2-4,4-6,>6"', error="Kosongkan, atau pilih dari daftar.")
+    spreadsheets.add_notes_sheet(workbook, NOTES_SHEET, ("Kolom", "Cara mengisi"), NOTES)
+    return spreadsheets.workbook_bytes(workbook)

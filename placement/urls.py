@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_ak1, views_company
+from . import upload_views, views, views_ak1, views_company
 
 app_name = "placement"
 
@@ -33,7 +33,12 @@ urlpatterns = [
     path("perusahaan/lowongan/<int:pk>/status/", views_company.vacancy_status, name="company_vacancy_status"),
     path("perusahaan/penempatan/", views_company.placement_list, name="company_placements"),
     path("perusahaan/penempatan/baru/", views_company.placement_create, name="company_placement_create"),
-    path("perusahaan/penempatan/unggah/", views_company.placement_upload, name="company_placement_upload"),
+    path("perusahaan/penempatan/templat.xlsx", upload_views.template_download, name="company_placement_template"),
+    path("perusahaan/penempatan/unggah/", upload_views.upload, name="company_placement_upload"),
+    path(
+        "perusahaan/penempatan/unggah/pratinjau/", upload_views.upload_preview, name="company_placement_upload_preview"
+    ),
+    path("perusahaan/penempatan/unggah/simpan/", upload_views.upload_confirm, name="company_placement_upload_confirm"),
     path("perusahaan/phk/", views_company.layoff_create, name="company_layoff_create"),
     path("perusahaan/bukti/<str:kind>/<int:pk>.pdf", views_company.proof_pdf, name="company_proof_pdf"),
 ]

@@ -37,13 +37,10 @@ from .forms_company import (
     InviteForm,
     LayoffForm,
     PlacementForm,
-    PlacementUploadForm,
     VacancyForm,
     VacancyStatusForm,
-    check_start_date,
 )
 from .notifications import absolute
-from .placement_import import HEADERS, parse_placement_file
 
 RECENT_PLACEMENTS = 10
 
@@ -234,30 +231,6 @@ def placement_create(request):
             messages.success(request, _("The placement of %(name)s has been reported.") % {"name": placement.name})
             return redirect("placement:company_placements")
     return render(request, "placement/company/placement_form.html", {"form": form})
-
-
-@never_cache
-@company_user_required
-@verified_company_required
-@require_http_methods(["GET", "POST"])
-def placement_upload(request):
-    company = get_company(request)
-    form = PlacementUploadForm(request.POST or None, request.FILES or None, company=company)
-    result = service_error = None
-    if request.method == "POST" and form.is_valid():
-        result = parse_placement_file(form.cleaned_data["file"], check_start_date=check_start_date)
-        if result.ok:
-            try:
-                placements = services.placement_report_many(
-                    company=company, actor=request.user, rows=result.rows, vacancy=form.cleaned_data["vacancy"]
-                )
-            except ValidationError as error:
-                service_error = " ".join(error.messages)
-            else:
-                messages.success(request, _("%(count)s placements have been reported.") % {"count": len(placements)})
-                return redirect("placement:company_placements")
-    context = {"form": form, "result": result, "service_error": service_error, "headers": ",".join(HEADERS)}
-    return render(request, "placement/company/placement_upload.html", context)
 
 
 @never_cache

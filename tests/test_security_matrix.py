@@ -60,6 +60,7 @@ ADM = Login("admin:login")
 # Sent on to a page by design
 HOME, ROOT, IDX, AK1 = To("account_home"), To("home"), To("admin:index"), To("placement:ak1_home")
 LPKD, COD, UPL = To("lpk_registry:dashboard"), To("placement:company_dashboard"), To("lpk_registry:report_upload")
+CUP = To("placement:company_placement_upload")
 
 
 def everyone(expected):
@@ -151,7 +152,10 @@ PAGES = {
     "placement:company_vacancy_status": (CO, NO, NO, NO,  NO,   NA,   NA,   NO,   NO,   NO,   NO,   NO,   NO),
     "placement:company_placements": (CO, NO,  NO,   NO,   NO,   OK,   OK,   NO,   NO,   NO,   NO,   NO,   NO),
     "placement:company_placement_create": (CO, NO, NO, NO, NO,  OK,   OK,   NO,   NO,   NO,   NO,   NO,   NO),
+    "placement:company_placement_template": (CO, NO, NO, NO, NO, OK,   OK,   NO,   NO,   NO,   NO,   NO,   NO),
     "placement:company_placement_upload": (CO, NO, NO, NO, NO,  OK,   OK,   NO,   NO,   NO,   NO,   NO,   NO),
+    "placement:company_placement_upload_preview": (CO, NO, NO, NO, NO, CUP, CUP, NO, NO, NO,   NO,   NO,   NO),
+    "placement:company_placement_upload_confirm": (CO, NO, NO, NO, NO, NA, NA, NO,  NO,   NO,   NO,   NO,   NO),
     "placement:company_layoff_create": (CO, NO, NO, NO,   NO,   OK,   OK,   NO,   NO,   NO,   NO,   NO,   NO),
     "placement:company_proof_pdf": (CO, NO,   NO,   NO,   NO,   OK,   NF,   NO,   NO,   NO,   NO,   NO,   NO),
     # --- the admin site itself

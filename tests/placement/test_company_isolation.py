@@ -26,7 +26,10 @@ EXPECTED = {
     "company_vacancy_status":   (405, 405, 302, 403, 403),
     "company_placements":       (200, 200, 302, 403, 403),
     "company_placement_create": (200, 200, 302, 403, 403),
+    "company_placement_template": (200, 200, 302, 403, 403),
     "company_placement_upload": (200, 200, 302, 403, 403),
+    "company_placement_upload_preview": (302, 302, 302, 403, 403),  # nothing waiting: back to the upload
+    "company_placement_upload_confirm": (405, 405, 302, 403, 403),
     "company_layoff_create":    (200, 200, 302, 403, 403),
     "company_proof_pdf":        (200, 404, 302, 403, 403),
 }  # fmt: skip
@@ -95,8 +98,12 @@ def test_another_companys_vacancy_status_post_is_404_and_unchanged(client, world
 
 
 @pytest.mark.parametrize(
-    "name", ["company_vacancy_create", "company_placement_create", "company_placement_upload", "company_layoff_create"]
-)
+    "name",
+    [
+        "company_vacancy_create", "company_placement_create", "company_placement_upload",
+        "company_placement_upload_preview", "company_placement_upload_confirm", "company_layoff_create",
+    ],
+)  # fmt: skip
 def test_pending_company_can_look_but_not_report(client, db, name):
     client.force_login(company_hr(company=CompanyFactory(status="pending")))
     assert client.get(reverse("placement:company_dashboard")).status_code == 200

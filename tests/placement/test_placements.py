@@ -22,6 +22,7 @@ from tests.factories import (
     company_hr,
     make_nik,
 )
+from tests.lpk_registry.test_import import private_storage_in
 
 START = datetime.date(2026, 1, 5)
 
@@ -128,10 +129,22 @@ def test_ten_concurrent_reports_fill_exactly_three_positions(postgres):
 HEADER = "NIK,Nama,Jenis Kelamin (L/P),Jabatan,Tanggal Mulai,Jenis Kontrak,Kisaran Upah\n"
 
 
-def upload(client, company, text: str):
+@pytest.fixture(autouse=True)
+def private_uploads(settings, tmp_path):
+    """Uploads waiting for their confirmation go to a temporary private storage."""
+    return private_storage_in(settings, tmp_path / "private")
+
+
+def upload(client, company, text: str, **data):
+    """Uploads the file, then confirms the preview when the file had no problems."""
     client.force_login(company_hr(company=company))
     file = SimpleUploadedFile("penempatan.csv", text.encode(), content_type="text/csv")
-    return client.post(reverse("placement:company_placement_upload"), {"file": file})
+    response = client.post(reverse("placement:company_placement_upload"), {"file": file, **data})
+    if response.status_code == 302:
+        assert response.url == reverse("placement:company_placement_upload_preview")
+        assert not Placement.objects.exists()  # nothing is reported before the confirmation
+        response = client.post(reverse("placement:company_placement_upload_confirm"))
+    return response
 
 
 def test_upload_saves_every_row(client, company):
@@ -142,7 +155,8 @@ def test_upload_saves_every_row(client, company):
         + f"{b.nik},Siti Aminah,P,Operator,2026-01-06,PKWTT,\n"
     )
     response = upload(client, company, text)
-    assert response.status_code == 302, (response.context["result"].errors, response.context["service_error"])
+    assert response.status_code == 302
+    assert response.url == reverse("placement:company_placements")
     assert Placement.objects.filter(company=company).count() == 2
 
 
@@ -157,9 +171,10 @@ def test_upload_with_a_bad_row_names_it_and_saves_nothing(client, company):
     )
     response = upload(client, company, text)
     assert response.status_code == 200
-    body = response.content.decode()
-    assert "Baris 3, Jenis Kelamin (L/P)" in body
-    assert "Baris 4, NIK" in body and "Baris 4, Tanggal Mulai" in body and "Baris 4, Jenis Kontrak" in body
+    errors = [(e.row, e.column) for e in response.context["result"].errors]
+    assert errors == [(3, "Jenis Kelamin (L/P)"), (4, "NIK"), (4, "Tanggal Mulai"), (4, "Jenis Kontrak")]
+    body = " ".join(response.content.decode().split())
+    assert '<td class="text-end">3</td> <td>Jenis Kelamin (L/P)</td>' in body
     assert not Placement.objects.exists()
 
 
@@ -167,11 +182,10 @@ def test_upload_refused_by_the_service_saves_nothing(client, company):
     vacancy = VacancyFactory(company=company, headcount=1)
     a, b = PersonFactory(sex="L"), PersonFactory(sex="L")
     text = HEADER + f"{a.nik},Budi Santoso,L,Welder,05-01-2026,PKWT,\n{b.nik},Siti Aminah,L,Welder,05-01-2026,PKWT,\n"
-    client.force_login(company_hr(company=company))
-    file = SimpleUploadedFile("p.csv", text.encode(), content_type="text/csv")
-    response = client.post(reverse("placement:company_placement_upload"), {"file": file, "vacancy": vacancy.pk})
-    assert response.status_code == 200
-    assert "Baris 3" in response.content.decode()
+    response = upload(client, company, text, vacancy=vacancy.pk)
+    assert response.status_code == 302
+    assert response.url == reverse("placement:company_placement_upload")
+    assert "Baris 3" in client.get(response.url).content.decode()
     assert not Placement.objects.exists()
     vacancy.refresh_from_db()
     assert vacancy.filled == 0
@@ -191,4 +205,5 @@ def test_upload_reads_xlsx(client, company):
     file = SimpleUploadedFile("p.xlsx", data.getvalue())
     response = client.post(reverse("placement:company_placement_upload"), {"file": file})
     assert response.status_code == 302
+    client.post(reverse("placement:company_placement_upload_confirm"))
     assert Placement.objects.get().start_date == START
