@@ -7,7 +7,8 @@ its models in its own ``roles.py`` (``GRANTS``, found through ``disnaker.registr
 ``roles_sync`` is idempotent: it sets each group's permissions to exactly what is collected here.
 """
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, MutableMapping
+from functools import cache
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
@@ -45,8 +46,12 @@ EXTRA = {
 }
 
 
+@cache
 def roles() -> dict[str, dict]:
-    """role -> ``{"apps": {app_label: actions}, "extra": [codenames]}``, from every app's declaration."""
+    """role -> ``{"apps": {app_label: actions}, "extra": [codenames]}``, from every app's declaration.
+
+    Collected once, so ``ROLES`` and ``roles_sync`` read the same table.
+    """
     collected = {name: {"apps": dict(OTHER_APPS.get(name, {})), "extra": list(EXTRA[name])} for name in ROLE_NAMES}
     for app in registry.project_apps():
         for name, actions in EVERY_APP.items():
@@ -57,8 +62,8 @@ def roles() -> dict[str, dict]:
     return collected
 
 
-class _Roles(Mapping):
-    """``ROLES`` reads as the dict ``roles()`` returns, collected when read.
+class _Roles(MutableMapping):
+    """``ROLES`` is the table ``roles()`` collects, read (and written) as a dict, collected when first read.
 
     Not at import: the apps' ``roles.py``, which the collection imports, import this module.
     """
@@ -66,14 +71,20 @@ class _Roles(Mapping):
     def __getitem__(self, name: str) -> dict:
         return roles()[name]
 
+    def __setitem__(self, name: str, spec: dict) -> None:
+        roles()[name] = spec
+
+    def __delitem__(self, name: str) -> None:
+        del roles()[name]
+
     def __iter__(self) -> Iterator[str]:
-        return iter(ROLE_NAMES)
+        return iter(roles())
 
     def __len__(self) -> int:
-        return len(ROLE_NAMES)
+        return len(roles())
 
 
-ROLES: Mapping[str, dict] = _Roles()
+ROLES: MutableMapping[str, dict] = _Roles()
 
 
 def _permissions_for(spec: dict):
