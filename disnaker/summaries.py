@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 DEFINITIONS_VERSION = "1"
 CITY = "city"
 
+
 def section_titles() -> dict[str, str]:
     """``{section key: title}`` of every app's figures, in app order (the order a report reads)."""
     return dict(zip(registry.collect("stats", "SECTION"), registry.collect("stats", "SECTION_TITLE"), strict=True))
