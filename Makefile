@@ -52,6 +52,7 @@ run: setup
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 	DJANGO_DEBUG=1 $(MANAGE) makemigrations --check --dry-run
 
 fmt: $(VENV)/.installed

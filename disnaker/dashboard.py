@@ -16,24 +16,21 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import registry
 from .figures import WorkItem, count_together
 from .models import NikClaim, Summary
 from .periods import Period, PeriodKind
 from .summaries import CITY, figure_by_key
 
-# The figures on the dashboard's tiles, in this order.
-TILES = (
-    "training.registrations",
-    "training.participants",
-    "training.graduates",
-    "training.certified",
-    "placement.vacancies",
-    "placement.positions",
-    "placement.placements",
-    "placement.ak1_issued",
-)
-# The lines of the trend chart.
-TREND = ("training.registrations", "training.graduates", "placement.positions", "placement.placements")
+
+def tile_keys() -> list[str]:
+    """The figures on the dashboard's tiles, as the apps declare them (``TILES`` in their stats)."""
+    return registry.collect_items("stats", "TILES", ())
+
+
+def trend_keys() -> list[str]:
+    """The lines of the trend chart (``TREND`` in the apps' stats)."""
+    return registry.collect_items("stats", "TREND", ())
 
 
 COUNTS_TIMEOUT = 30
@@ -53,15 +50,12 @@ def work_waiting(user, *, today: datetime.date | None = None) -> list[dict]:
 
 
 def work_items(today: datetime.date) -> list[WorkItem]:
-    from lpk_registry.stats import work_waiting as lpk_work
-    from placement.stats import work_waiting as placement_work
-    from training.stats import work_waiting as training_work
-
+    """Every app's queues (``work_waiting`` in its stats), then the core's own."""
     claims = WorkItem(
         _("NIK claims to check"), NikClaim.objects.filter(status=NikClaim.Status.OPEN),
         "admin:disnaker_nikclaim_changelist", "status=open", "disnaker.view_nikclaim",
     )  # fmt: skip
-    return [*training_work(today), *lpk_work(today), *placement_work(today), claims]
+    return [*(item for queues in registry.collect("stats", "work_waiting") for item in queues(today)), claims]
 
 
 def counts_key(today: datetime.date) -> str:
@@ -107,17 +101,19 @@ def figures(*, today: datetime.date | None = None, months: int = 12) -> tuple[di
 def _this_month(period: Period, summary: Summary | None) -> dict:
     """The current month's snapshot (it may still be building) and its tiles."""
     known = figure_by_key()
-    tiles = [{"label": known[key].label, "value": _total(summary, key), "key": key} for key in TILES if key in known]
+    tiles = [
+        {"label": known[key].label, "value": _total(summary, key), "key": key} for key in tile_keys() if key in known
+    ]
     has_figures = any(tile["value"] is not None for tile in tiles)
     return {"period": period, "summary": summary, "tiles": tiles, "has_figures": has_figures}
 
 
 def _trend(periods: list[Period], snapshots: dict[datetime.date, Summary]) -> dict:
-    """Chart.js data: one line per TREND figure over the monthly snapshots of ``periods``."""
+    """Chart.js data: one line per trend figure over the monthly snapshots of ``periods``."""
     known = figure_by_key()
     datasets = [
         {"label": str(known[key].label), "data": [_total(snapshots.get(p.start), key) for p in periods]}
-        for key in TREND
+        for key in trend_keys()
     ]
     return {"labels": [p.label for p in periods], "datasets": datasets}
 

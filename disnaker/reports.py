@@ -21,10 +21,11 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from . import registry
 from .exports import safe_cell
 from .figures import Breakdown, Figure
 from .models import KbjiMajorGroup, KbliSection, PublishedIndicator, Summary
-from .summaries import SECTIONS, all_figures
+from .summaries import all_figures, section_titles
 
 EMPTY = "–"
 PERCENT = "percent"
@@ -46,14 +47,6 @@ PARTS = {
 }
 NOT_PARTS = {"total", "by"}
 
-# The breakdowns drawn as bar charts in the PDF: (figure, breakdown), skipped when empty.
-CHARTS = (
-    ("training.registrations", "vocation"),
-    ("training.participants", "funding"),
-    ("lpk.graduates", "status"),
-    ("placement.positions", "sector"),
-    ("placement.placements", "source"),
-)
 CHART_ROWS = 10
 
 
@@ -77,7 +70,7 @@ def _is_percent_part(key: str) -> bool:
 
 
 def summary_tables(summary: Summary, *, public: bool = False) -> list[dict]:
-    """The sections of ``summary`` (in SECTIONS order), each with its figures laid out for reading.
+    """The sections of ``summary`` (in app order), each with its figures laid out for reading.
 
     A figure is ``{key, label, definition, unit, percent, total, total_display, parts, breakdowns}``;
     a breakdown ``{key, label, rows}`` with rows ``{code, label, value, display, suppressed}``.
@@ -88,7 +81,7 @@ def summary_tables(summary: Summary, *, public: bool = False) -> list[dict]:
     min_cell = settings.STATS_MIN_CELL if public else 0
     names = _code_names()
     sections = []
-    for key, title in SECTIONS.items():
+    for key, title in section_titles().items():
         figures = [
             _figure_table(figure, stored[figure.key], min_cell, names)
             for figure in all_figures()
@@ -222,11 +215,16 @@ def _indicator_value(value: str, unit: str) -> str:
 # --- Charts -------------------------------------------------------------------------------------
 
 
+def chart_keys() -> list[tuple[str, str]]:
+    """The breakdowns drawn as bar charts in the PDF, ``(figure, breakdown)``, as the apps declare them."""
+    return registry.collect_items("stats", "CHARTS", ())
+
+
 def summary_charts(sections: list[dict]) -> dict[str, list[dict]]:
     """The bar charts of each section (by section key): ``{title, svg}``, for breakdowns of two rows or more."""
     figures = {figure["key"]: (section["key"], figure) for section in sections for figure in section["figures"]}
     charts: dict[str, list[dict]] = {}
-    for figure_key, breakdown_key in CHARTS:
+    for figure_key, breakdown_key in chart_keys():
         if figure_key not in figures:
             continue
         section_key, figure = figures[figure_key]

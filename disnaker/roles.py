@@ -1,47 +1,90 @@
 """Staff roles as groups with model permissions.
 
 A role names, per app, the actions it may take on every model of that app, so models that
-later issues add are covered without touching this file. ``roles_sync`` is idempotent: it
-sets each group's permissions to exactly what is listed here.
+later issues add are covered without touching this file. Each app says what the officers may do on
+its models in its own ``roles.py`` (``GRANTS``, found through ``disnaker.registry``, as this module's
+``GRANTS`` says it for the core's models); the admin and the head of office cover every app.
+``roles_sync`` is idempotent: it sets each group's permissions to exactly what is collected here.
 """
+
+from collections.abc import Iterator, MutableMapping
+from functools import cache
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import Q
 
+from . import registry
+
 ALL = ("add", "change", "delete", "view")
 READ = ("view",)
-DOMAIN_APPS = ("disnaker", "training", "lpk_registry", "placement")
 
 ADMIN = "Admin Disnaker"
 TRAINING_OFFICER = "Petugas Pelatihan"
 PLACEMENT_OFFICER = "Petugas Penempatan"
 LPK_SUPERVISOR = "Pembina LPK"
 HEAD_OF_OFFICE = "Pimpinan"
+ROLE_NAMES = (ADMIN, TRAINING_OFFICER, PLACEMENT_OFFICER, LPK_SUPERVISOR, HEAD_OF_OFFICE)
 
-# role -> {app_label: actions}; plus extra codenames "app_label.codename".
-ROLES: dict[str, dict] = {
-    ADMIN: {
-        "apps": dict.fromkeys(DOMAIN_APPS, ALL) | {"auth": ALL, "django_celery_beat": ALL},
-        "extra": ["disnaker.reveal_person_nik", "disnaker.publish_summary"],
-    },
-    TRAINING_OFFICER: {
-        "apps": {"training": ALL, "disnaker": ("add", "change", "view")},
-        "extra": ["disnaker.reveal_person_nik"],
-    },
-    PLACEMENT_OFFICER: {
-        "apps": {"placement": ALL, "disnaker": ("add", "change", "view"), "training": READ},
-        "extra": ["disnaker.reveal_person_nik"],
-    },
-    LPK_SUPERVISOR: {
-        "apps": {"lpk_registry": ALL, "disnaker": ("add", "change", "view")},
-        "extra": ["disnaker.reveal_person_nik"],
-    },
-    HEAD_OF_OFFICE: {
-        "apps": dict.fromkeys(DOMAIN_APPS, READ),
-        "extra": [],
-    },
+# What these roles may do on the models of every one of the portal's apps.
+EVERY_APP = {ADMIN: ALL, HEAD_OF_OFFICE: READ}
+# What the officers may do on the core's models (people, regions, summaries).
+GRANTS = {
+    TRAINING_OFFICER: ("add", "change", "view"),
+    PLACEMENT_OFFICER: ("add", "change", "view"),
+    LPK_SUPERVISOR: ("add", "change", "view"),
 }
+# Beyond the portal's apps: Django's accounts and the schedule of periodic tasks.
+OTHER_APPS = {ADMIN: {"auth": ALL, "django_celery_beat": ALL}}
+# Single permissions, "app_label.codename".
+EXTRA = {
+    ADMIN: ["disnaker.reveal_person_nik", "disnaker.publish_summary"],
+    TRAINING_OFFICER: ["disnaker.reveal_person_nik"],
+    PLACEMENT_OFFICER: ["disnaker.reveal_person_nik"],
+    LPK_SUPERVISOR: ["disnaker.reveal_person_nik"],
+    HEAD_OF_OFFICE: [],
+}
+
+
+@cache
+def roles() -> dict[str, dict]:
+    """role -> ``{"apps": {app_label: actions}, "extra": [codenames]}``, from every app's declaration.
+
+    Collected once, so ``ROLES`` and ``roles_sync`` read the same table.
+    """
+    collected = {name: {"apps": dict(OTHER_APPS.get(name, {})), "extra": list(EXTRA[name])} for name in ROLE_NAMES}
+    for app in registry.project_apps():
+        for name, actions in EVERY_APP.items():
+            collected[name]["apps"][app.label] = actions
+    for app_label, declared in registry.declaring("roles").items():
+        for name, actions in declared.GRANTS.items():
+            collected[name]["apps"][app_label] = actions
+    return collected
+
+
+class _Roles(MutableMapping):
+    """``ROLES`` is the table ``roles()`` collects, read (and written) as a dict, collected when first read.
+
+    Not at import: the apps' ``roles.py``, which the collection imports, import this module.
+    """
+
+    def __getitem__(self, name: str) -> dict:
+        return roles()[name]
+
+    def __setitem__(self, name: str, spec: dict) -> None:
+        roles()[name] = spec
+
+    def __delitem__(self, name: str) -> None:
+        del roles()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(roles())
+
+    def __len__(self) -> int:
+        return len(roles())
+
+
+ROLES: MutableMapping[str, dict] = _Roles()
 
 
 def _permissions_for(spec: dict):
@@ -61,7 +104,7 @@ def _permissions_for(spec: dict):
 def roles_sync() -> dict[str, int]:
     """Creates the staff groups and sets their permissions; returns permissions per role."""
     counts = {}
-    for name, spec in ROLES.items():
+    for name, spec in roles().items():
         group, _ = Group.objects.get_or_create(name=name)
         permissions = list(_permissions_for(spec))
         group.permissions.set(permissions)

@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import registry
 from .figures import Figure
 from .models import PublishedIndicator, Summary
 from .periods import Period
@@ -31,28 +32,19 @@ log = logging.getLogger(__name__)
 DEFINITIONS_VERSION = "1"
 CITY = "city"
 
-SECTIONS = {
-    "training": _("BLK training"),
-    "lpk": _("LPK (private training institutions)"),
-    "placement": _("Job seekers, vacancies and placements"),
-}
+
+def section_titles() -> dict[str, str]:
+    """``{section key: title}`` of every app's figures, in app order (the order a report reads)."""
+    return dict(zip(registry.collect("stats", "SECTION"), registry.collect("stats", "SECTION_TITLE"), strict=True))
 
 
 def all_figures() -> list[Figure]:
-    # The parts' statistics are read here, so the core never depends on them at import time.
-    from lpk_registry.stats import FIGURES as LPK
-    from placement.stats import FIGURES as PLACEMENT
-    from training.stats import FIGURES as TRAINING
-
-    return [*TRAINING, *LPK, *PLACEMENT]
+    """Every app's ``stats.FIGURES``, found through the app registry (``disnaker.registry``)."""
+    return registry.collect_items("stats", "FIGURES")
 
 
 def earliest_day() -> datetime.date | None:
-    from lpk_registry.stats import earliest as lpk_earliest
-    from placement.stats import earliest as placement_earliest
-    from training.stats import earliest as training_earliest
-
-    days = [day for day in (training_earliest(), lpk_earliest(), placement_earliest()) if day]
+    days = [day for earliest in registry.collect("stats", "earliest") if (day := earliest())]
     return min(days) if days else None
 
 

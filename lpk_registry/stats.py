@@ -16,6 +16,9 @@ from .compliance import SUBMITTED_STATUSES, period_compliance
 from .models import GraduateStatus, ReportGraduate, ReportProgrammeLine, SupervisionActivity, SupervisionParticipation
 
 SECTION = "lpk"
+SECTION_TITLE = _("LPK (private training institutions)")
+# The breakdown drawn as a bar chart in the summary PDF (collected through disnaker.registry).
+CHARTS = (("lpk.graduates", "status"),)
 
 
 def _reports_of(period: Period, prefix: str = "") -> Q:

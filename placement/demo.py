@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from disnaker.demo import DEMO_PASSWORD, PEOPLE, demo_nik
 from disnaker.models import EducationLevel, KbjiMajorGroup, KbliSection, Kelurahan, Person
-from training.alumni import alumni_search
+from training.selectors import alumni_search
 
 from . import services
 from .models import Apprenticeship, Company, CompanyUser, LayoffReport, Placement, Vacancy

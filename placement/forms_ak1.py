@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from training.forms import AccessibleFormMixin, DocumentField, document_kind
+from disnaker.formkit import AccessibleFormMixin, DocumentField, document_kind
 
 PHOTO_ACCEPT = ".jpg,.jpeg,.png,image/jpeg,image/png"
 DOCUMENT_HELP = _("PDF, JPG or PNG, at most 2 MB.")

@@ -40,7 +40,7 @@ from django.utils import timezone
 
 from disnaker.dates import add_months
 from disnaker.models import Certification, Person
-from training.alumni import alumni_search
+from training.selectors import alumni_search
 
 from .models import CardStatus, JobSeekerCard, Vacancy
 

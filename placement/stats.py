@@ -12,6 +12,12 @@ from disnaker.periods import Period
 from .models import Apprenticeship, CardStatus, JobSeekerCard, LayoffReport, Placement, PlacementSource, Vacancy
 
 SECTION = "placement"
+SECTION_TITLE = _("Job seekers, vacancies and placements")
+# What the core shows first (collected through disnaker.registry): the dashboard's tiles and trend
+# lines, and the breakdowns drawn as bar charts in the summary PDF.
+TILES = ("placement.vacancies", "placement.positions", "placement.placements", "placement.ak1_issued")
+TREND = ("placement.positions", "placement.placements")
+CHARTS = (("placement.positions", "sector"), ("placement.placements", "source"))
 
 SEX = Breakdown("sex", "person__sex", _("Sex"), tuple(Sex.choices))
 KECAMATAN = Breakdown(

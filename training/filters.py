@@ -4,7 +4,8 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .forms import AccessibleFormMixin
+from disnaker.formkit import AccessibleFormMixin
+
 from .models import Batch, Funding, Vocation
 
 

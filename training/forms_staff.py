@@ -5,11 +5,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from disnaker.formkit import DocumentField
 from disnaker.models import Disability, EducationLevel, Kecamatan, Kelurahan, Sex
 from disnaker.nik import normalize_nik
 
 from .alumni import STATUS_UNKNOWN
-from .forms import DocumentField
 from .models import Batch, CompetencyResult, Outcome, Registration, TracerResponse, TracerStatus, Vocation
 
 

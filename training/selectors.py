@@ -7,6 +7,8 @@ from django.shortcuts import get_object_or_404
 
 from disnaker.models import Person
 
+# The staff's alumni search, also read by placement's matching: other apps read training only here and in stats.
+from .alumni import alumni_search  # noqa: F401
 from .models import (
     Batch,
     BatchStatus,

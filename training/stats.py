@@ -23,6 +23,12 @@ from .models import (
 )
 
 SECTION = "training"
+SECTION_TITLE = _("BLK training")
+# What the core shows first (collected through disnaker.registry): the dashboard's tiles and trend
+# lines, and the breakdowns drawn as bar charts in the summary PDF.
+TILES = ("training.registrations", "training.participants", "training.graduates", "training.certified")
+TREND = ("training.registrations", "training.graduates")
+CHARTS = (("training.registrations", "vocation"), ("training.participants", "funding"))
 
 VOCATION = Breakdown("vocation", "batch__programme__vocation__name", _("Vocation"))
 FUNDING = Breakdown("funding", "batch__funding", _("Funding source"), tuple(Funding.choices))

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from disnaker.formkit import person_field_label
 from disnaker.models import NikClaim
 from disnaker.pagecache import render_public_page
 from disnaker.ratelimit import limit_posts
@@ -21,7 +22,7 @@ from disnaker.ratelimit import limit_posts
 from . import selectors, services
 from .eligibility import eligibility_errors
 from .filters import BatchFilter
-from .forms import RegistrationForm, TracerForm, person_field_label
+from .forms import RegistrationForm, TracerForm
 from .models import Batch, Channel, Programme, Registration, Vocation
 
 PAGE_SIZE = 12

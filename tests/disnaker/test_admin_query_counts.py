@@ -30,7 +30,8 @@ from disnaker.models import (
     PublishedIndicator,
     Summary,
 )
-from disnaker.roles import DOMAIN_APPS, HEAD_OF_OFFICE
+from disnaker.registry import project_apps
+from disnaker.roles import HEAD_OF_OFFICE
 from tests.factories import (
     BatchFactory,
     CertificationFactory,
@@ -243,10 +244,11 @@ def _batch_with_registrations():
 
 
 def _cases():
+    domain_apps = {app.label for app in project_apps()}
     for model, model_admin in admin.site._registry.items():
         label = model._meta.label
         yield pytest.param(model_admin, "superuser", id=f"{label}-superuser")
-        if model._meta.app_label in DOMAIN_APPS:
+        if model._meta.app_label in domain_apps:
             yield pytest.param(model_admin, HEAD_OF_OFFICE, id=f"{label}-{HEAD_OF_OFFICE}")
 
 

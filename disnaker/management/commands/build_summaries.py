@@ -3,7 +3,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from disnaker import summaries
+from disnaker import dashboard, summaries
 from disnaker.periods import Period
 
 
@@ -46,7 +46,7 @@ class Command(BaseCommand):
         values = summary.figures.get("figures", {})
         totals = ", ".join(
             f"{key.split('.', 1)[1]}={values[key]['total']}"
-            for key in ("training.registrations", "training.graduates", "placement.vacancies", "placement.placements")
+            for key in dashboard.trend_keys()  # the figures the apps declare as their headline
             if key in values
         )
         what = "frozen, kept" if was_frozen else summary.state

@@ -1,12 +1,10 @@
 from importlib import import_module
-from importlib.util import find_spec
 
-from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-DEMO_APPS = ("disnaker", "training", "lpk_registry", "placement")
+from disnaker import registry
 
 
 class Command(BaseCommand):
@@ -20,10 +18,8 @@ class Command(BaseCommand):
             raise CommandError("Demo data with known passwords: run with DJANGO_DEBUG=1 or --force.")
         self.stdout.write("Demo logins (username / password):")
         with transaction.atomic():
-            for label in DEMO_APPS:
-                module = f"{apps.get_app_config(label).name}.demo"
-                if find_spec(module):
-                    import_module(module).seed(log=self.stdout.write)
+            for seed in registry.collect("demo", "seed"):  # each app's demo.py, in app order
+                seed(log=self.stdout.write)
             # The summaries count what every part just seeded.
             import_module("disnaker.demo").seed_summaries(log=self.stdout.write)
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
