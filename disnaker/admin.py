@@ -7,10 +7,18 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .admin_actions import ServiceAction, ServiceActionsMixin
+from .admin_import_export import ReferenceImportExportMixin
 from .admin_site import DisnakerModelAdmin, HistoryAdmin, QueueStatusFilter, YearFilter
 from .fields import NikFormField
 from .models import Certification, EducationLevel, KbjiMajorGroup, KbliSection, Kecamatan, Kelurahan, NikClaim, Person
 from .nik import check_person_matches_nik, validate_nik
+from .resources import (
+    EducationLevelResource,
+    KbjiMajorGroupResource,
+    KbliSectionResource,
+    KecamatanResource,
+    KelurahanResource,
+)
 from .services import nik_claim_correct, nik_claim_link, nik_claim_reject
 
 # Fields that identify or describe a person beyond name and region; shown only to staff
@@ -30,7 +38,8 @@ class KelurahanInline(admin.TabularInline):
 
 
 @admin.register(Kecamatan)
-class KecamatanAdmin(HistoryAdmin, DisnakerModelAdmin):
+class KecamatanAdmin(ReferenceImportExportMixin, HistoryAdmin, DisnakerModelAdmin):
+    resource_classes = [KecamatanResource]
     list_display = ("code", "name")
     list_select_related = ()
     search_fields = ("code", "name")
@@ -39,7 +48,8 @@ class KecamatanAdmin(HistoryAdmin, DisnakerModelAdmin):
 
 
 @admin.register(Kelurahan)
-class KelurahanAdmin(HistoryAdmin, DisnakerModelAdmin):
+class KelurahanAdmin(ReferenceImportExportMixin, HistoryAdmin, DisnakerModelAdmin):
+    resource_classes = [KelurahanResource]
     list_display = ("code", "name", "kecamatan", "code_verified")
     list_select_related = ("kecamatan",)
     search_fields = ("code", "name", "kecamatan__name")
@@ -48,7 +58,8 @@ class KelurahanAdmin(HistoryAdmin, DisnakerModelAdmin):
 
 
 @admin.register(EducationLevel)
-class EducationLevelAdmin(DisnakerModelAdmin):
+class EducationLevelAdmin(ReferenceImportExportMixin, DisnakerModelAdmin):
+    resource_classes = [EducationLevelResource]
     list_display = ("rank", "code", "label", "ak1_group")
     list_select_related = ()
     search_fields = ("code", "label")
@@ -56,7 +67,8 @@ class EducationLevelAdmin(DisnakerModelAdmin):
 
 
 @admin.register(KbliSection)
-class KbliSectionAdmin(DisnakerModelAdmin):
+class KbliSectionAdmin(ReferenceImportExportMixin, DisnakerModelAdmin):
+    resource_classes = [KbliSectionResource]
     list_display = ("section", "divisions", "name")
     list_select_related = ()
     search_fields = ("section", "name")
@@ -64,7 +76,8 @@ class KbliSectionAdmin(DisnakerModelAdmin):
 
 
 @admin.register(KbjiMajorGroup)
-class KbjiMajorGroupAdmin(DisnakerModelAdmin):
+class KbjiMajorGroupAdmin(ReferenceImportExportMixin, DisnakerModelAdmin):
+    resource_classes = [KbjiMajorGroupResource]
     list_display = ("code", "name")
     list_select_related = ()
     search_fields = ("code", "name")

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from disnaker.admin import can_reveal_personal_data
 from disnaker.admin_actions import ServiceAction, ServiceActionsMixin, form_page
+from disnaker.admin_import_export import ReferenceImportExportMixin
 from disnaker.admin_site import (
     DisnakerModelAdmin,
     EstimatedCountPaginator,  # noqa: F401  (its old home: training's admin had it first)
@@ -42,6 +43,7 @@ from .models import (
     TracerResponse,
     Vocation,
 )
+from .resources import VocationResource
 
 
 class BatchCodeFilter(SelectedRelatedFilter):
@@ -71,7 +73,8 @@ def _changelist_url(model: str, **params) -> str:
 
 
 @admin.register(Vocation)
-class VocationAdmin(HistoryAdmin, DisnakerModelAdmin):
+class VocationAdmin(ReferenceImportExportMixin, HistoryAdmin, DisnakerModelAdmin):
+    resource_classes = [VocationResource]
     list_display = ("name", "code", "programme_count")
     list_select_related = ()
     search_fields = ("name", "code")
