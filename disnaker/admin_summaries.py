@@ -38,6 +38,16 @@ class BuildForm(forms.Form):
             ) from None
 
 
+def _publish_action(publish: bool, *, label, log) -> ServiceAction:
+    return ServiceAction(
+        label=label,
+        permission="publish",
+        service=lambda summary, actor: summaries.summary_publish(summary=summary, publish=publish),
+        log=log,
+        done=_("%(count)d summary(ies) changed."),
+    )
+
+
 @admin.register(Summary)
 class SummaryAdmin(ServiceActionsMixin, HistoryAdmin, DisnakerModelAdmin):
     list_display = ("period_label", "period_kind", "state_badge", "built_at", "build_seconds", "downloads",
@@ -172,20 +182,8 @@ class SummaryAdmin(ServiceActionsMixin, HistoryAdmin, DisnakerModelAdmin):
         log=_("Rebuild requested"),
         done=_("%(count)d summary(ies) queued for rebuilding."),
     )
-    publish = ServiceAction(
-        label=_("Publish on the public statistics page"),
-        permission="publish",
-        service=lambda summary, actor: summaries.summary_publish(summary=summary, publish=True),
-        log=_("Published"),
-        done=_("%(count)d summary(ies) changed."),
-    )
-    unpublish = ServiceAction(
-        label=_("Withdraw from the public statistics page"),
-        permission="publish",
-        service=lambda summary, actor: summaries.summary_publish(summary=summary, publish=False),
-        log=_("Withdrawn"),
-        done=_("%(count)d summary(ies) changed."),
-    )
+    publish = _publish_action(True, label=_("Publish on the public statistics page"), log=_("Published"))
+    unpublish = _publish_action(False, label=_("Withdraw from the public statistics page"), log=_("Withdrawn"))
 
 
 @admin.register(PublishedIndicator)

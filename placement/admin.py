@@ -34,6 +34,12 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=255, widget=forms.Textarea(attrs={"rows": 3, "cols": 60}))
 
 
+def _reason_action(apply, *, label, title, intro, button, done) -> ServiceAction:
+    """An action that needs a reason: the form first, then ``apply(obj, actor, reason)`` for each row."""
+    page = form_page("admin/placement/reason.html", title=title, intro=intro, button=button)
+    return ServiceAction(label=label, service=apply, form=ReasonForm, page=page, done=done)
+
+
 # --- Companies ------------------------------------------------------------------------------
 
 
@@ -84,16 +90,12 @@ class CompanyAdmin(ServiceActionsMixin, HistoryAdmin, DisnakerModelAdmin):
         service=lambda company, actor: services.company_verify(company=company, actor=actor),
         done=_("%(count)d companies verified."),
     )
-    reject = ServiceAction(
+    reject = _reason_action(
+        lambda company, actor, reason: services.company_reject(company=company, actor=actor, note=reason),
         label=_("Reject (asks for the reason)…"),
-        service=lambda company, actor, reason: services.company_reject(company=company, actor=actor, note=reason),
-        form=ReasonForm,
-        page=form_page(
-            "admin/placement/reason.html",
-            title=_("Reject companies"),
-            intro=_("These companies' registrations will be rejected; their HR users read the reason."),
-            button=_("Reject"),
-        ),
+        title=_("Reject companies"),
+        intro=_("These companies' registrations will be rejected; their HR users read the reason."),
+        button=_("Reject"),
         done=_("%(count)d companies rejected."),
     )
 
@@ -172,16 +174,12 @@ class VacancyAdmin(ServiceActionsMixin, HistoryAdmin, DisnakerModelAdmin):
             '<a href="{}">{}</a>', reverse("placement:staff_matching", args=[obj.pk]), gettext("Recommend candidates")
         )
 
-    hide = ServiceAction(
+    hide = _reason_action(
+        lambda vacancy, actor, reason: _set_hidden(vacancy, hidden=True, reason=reason, actor=actor),
         label=_("Hide from the public list (asks for the reason)…"),
-        service=lambda vacancy, actor, reason: _set_hidden(vacancy, hidden=True, reason=reason, actor=actor),
-        form=ReasonForm,
-        page=form_page(
-            "admin/placement/reason.html",
-            title=_("Hide vacancies"),
-            intro=_("These vacancies will no longer be shown on the public list."),
-            button=_("Hide"),
-        ),
+        title=_("Hide vacancies"),
+        intro=_("These vacancies will no longer be shown on the public list."),
+        button=_("Hide"),
         done=_("%(count)d vacancies hidden from the public list."),
     )
     unhide = ServiceAction(

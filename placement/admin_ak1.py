@@ -34,6 +34,18 @@ def _with_person(applications):
     return applications.select_related("person")
 
 
+def _note_action(decide, *, label, title, done) -> ServiceAction:
+    """A decision that needs the staff note the applicant will read: the note page first."""
+    return ServiceAction(
+        label=label,
+        service=decide,
+        rows=_with_person,
+        form=StaffNoteForm,
+        page=form_page("placement/ak1/admin_note.html", title=title),
+        done=done,
+    )
+
+
 @admin.register(JobSeekerCard)
 class JobSeekerCardAdmin(ServiceActionsMixin, HistoryAdmin, DisnakerModelAdmin):
     list_display = ("applied_at", "person_name", "person_nik", "status", "number", "issued_on", "valid_until")
@@ -145,20 +157,16 @@ class JobSeekerCardAdmin(ServiceActionsMixin, HistoryAdmin, DisnakerModelAdmin):
         rows=_with_person,
         done=_("%(count)d card(s) issued."),
     )
-    request_revision = ServiceAction(
+    request_revision = _note_action(
+        lambda card, actor, note: cards.card_request_revision(card=card, note=note, actor=actor),
         label=_("Request a revision (asks for the note)…"),
-        service=lambda card, actor, note: cards.card_request_revision(card=card, note=note, actor=actor),
-        rows=_with_person,
-        form=StaffNoteForm,
-        page=form_page("placement/ak1/admin_note.html", title=_("Request a revision")),
+        title=_("Request a revision"),
         done=_("%(count)d application(s) sent back for revision."),
     )
-    reject = ServiceAction(
+    reject = _note_action(
+        lambda card, actor, note: cards.card_reject(card=card, reason=note, actor=actor),
         label=_("Reject (asks for the reason)…"),
-        service=lambda card, actor, note: cards.card_reject(card=card, reason=note, actor=actor),
-        rows=_with_person,
-        form=StaffNoteForm,
-        page=form_page("placement/ak1/admin_note.html", title=_("Reject applications")),
+        title=_("Reject applications"),
         done=_("%(count)d application(s) rejected."),
     )
     record_desk_rereport = ServiceAction(

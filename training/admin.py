@@ -343,6 +343,17 @@ def _in_score_order(registrations):
     )
 
 
+def _outcome_action(outcome: str, *, label, done) -> ServiceAction:
+    return ServiceAction(
+        label=label,
+        service=lambda registration, actor: services.registration_set_outcome(
+            registration=registration, outcome=outcome, actor=actor
+        ),
+        rows=_with_person_and_batch,
+        done=done,
+    )
+
+
 @admin.register(Registration)
 class RegistrationAdmin(ServiceActionsMixin, HistoryAdmin, DisnakerModelAdmin):
     list_display = (
@@ -607,21 +618,11 @@ class RegistrationAdmin(ServiceActionsMixin, HistoryAdmin, DisnakerModelAdmin):
         page=form_page("admin/training/registration/reject.html", title=_("Reject registrations")),
         done=_("%(count)d registrations rejected."),
     )
-    mark_graduated = ServiceAction(
-        label=_("Mark as graduated"),
-        service=lambda registration, actor: services.registration_set_outcome(
-            registration=registration, outcome=Outcome.GRADUATED, actor=actor
-        ),
-        rows=_with_person_and_batch,
-        done=_("%(count)d participants marked graduated."),
+    mark_graduated = _outcome_action(
+        Outcome.GRADUATED, label=_("Mark as graduated"), done=_("%(count)d participants marked graduated.")
     )
-    mark_dropped_out = ServiceAction(
-        label=_("Mark as dropped out"),
-        service=lambda registration, actor: services.registration_set_outcome(
-            registration=registration, outcome=Outcome.DROPPED_OUT, actor=actor
-        ),
-        rows=_with_person_and_batch,
-        done=_("%(count)d participants marked dropped out."),
+    mark_dropped_out = _outcome_action(
+        Outcome.DROPPED_OUT, label=_("Mark as dropped out"), done=_("%(count)d participants marked dropped out.")
     )
     issue_certificate = ServiceAction(
         label=_("Issue the participant certificate"),
