@@ -6,10 +6,19 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from .admin_actions import ServiceAction, ServiceActionsMixin
+from .admin_import_export import ReferenceImportExportMixin
 from .admin_site import DisnakerModelAdmin, HistoryAdmin, QueueStatusFilter, YearFilter
 from .fields import NikFormField
 from .models import Certification, EducationLevel, KbjiMajorGroup, KbliSection, Kecamatan, Kelurahan, NikClaim, Person
 from .nik import check_person_matches_nik, validate_nik
+from .resources import (
+    EducationLevelResource,
+    KbjiMajorGroupResource,
+    KbliSectionResource,
+    KecamatanResource,
+    KelurahanResource,
+)
 from .services import nik_claim_correct, nik_claim_link, nik_claim_reject
 
 # Fields that identify or describe a person beyond name and region; shown only to staff
@@ -29,7 +38,8 @@ class KelurahanInline(admin.TabularInline):
 
 
 @admin.register(Kecamatan)
-class KecamatanAdmin(HistoryAdmin, DisnakerModelAdmin):
+class KecamatanAdmin(ReferenceImportExportMixin, HistoryAdmin, DisnakerModelAdmin):
+    resource_classes = [KecamatanResource]
     list_display = ("code", "name")
     list_select_related = ()
     search_fields = ("code", "name")
@@ -38,7 +48,8 @@ class KecamatanAdmin(HistoryAdmin, DisnakerModelAdmin):
 
 
 @admin.register(Kelurahan)
-class KelurahanAdmin(HistoryAdmin, DisnakerModelAdmin):
+class KelurahanAdmin(ReferenceImportExportMixin, HistoryAdmin, DisnakerModelAdmin):
+    resource_classes = [KelurahanResource]
     list_display = ("code", "name", "kecamatan", "code_verified")
     list_select_related = ("kecamatan",)
     search_fields = ("code", "name", "kecamatan__name")
@@ -47,7 +58,8 @@ class KelurahanAdmin(HistoryAdmin, DisnakerModelAdmin):
 
 
 @admin.register(EducationLevel)
-class EducationLevelAdmin(DisnakerModelAdmin):
+class EducationLevelAdmin(ReferenceImportExportMixin, DisnakerModelAdmin):
+    resource_classes = [EducationLevelResource]
     list_display = ("rank", "code", "label", "ak1_group")
     list_select_related = ()
     search_fields = ("code", "label")
@@ -55,7 +67,8 @@ class EducationLevelAdmin(DisnakerModelAdmin):
 
 
 @admin.register(KbliSection)
-class KbliSectionAdmin(DisnakerModelAdmin):
+class KbliSectionAdmin(ReferenceImportExportMixin, DisnakerModelAdmin):
+    resource_classes = [KbliSectionResource]
     list_display = ("section", "divisions", "name")
     list_select_related = ()
     search_fields = ("section", "name")
@@ -63,7 +76,8 @@ class KbliSectionAdmin(DisnakerModelAdmin):
 
 
 @admin.register(KbjiMajorGroup)
-class KbjiMajorGroupAdmin(DisnakerModelAdmin):
+class KbjiMajorGroupAdmin(ReferenceImportExportMixin, DisnakerModelAdmin):
+    resource_classes = [KbjiMajorGroupResource]
     list_display = ("code", "name")
     list_select_related = ()
     search_fields = ("code", "name")
@@ -165,7 +179,7 @@ class NikClaimForm(forms.ModelForm):
 
 
 @admin.register(NikClaim)
-class NikClaimAdmin(HistoryAdmin, DisnakerModelAdmin):
+class NikClaimAdmin(ServiceActionsMixin, HistoryAdmin, DisnakerModelAdmin):
     """Sign-ups whose NIK staff must check against the KTP: link, correct or reject."""
 
     form = NikClaimForm
@@ -243,41 +257,16 @@ class NikClaimAdmin(HistoryAdmin, DisnakerModelAdmin):
             raise PermissionDenied
         return super().history_view(request, object_id, extra_context)
 
-    @admin.action(description=_("Link to the existing person with this NIK (KTP checked)"), permissions=["change"])
-    def link_to_existing_person(self, request, queryset):
-        self._decide_each(
-            request,
-            queryset,
-            lambda claim: nik_claim_link(claim=claim, actor=request.user, note=claim.staff_note),
-            _("%(count)d claim(s) linked to their person; any other account lost the record."),
-        )
-
-    @admin.action(description=_("Reject (uses each claim's staff note)"), permissions=["change"])
-    def reject(self, request, queryset):
-        self._decide_each(
-            request,
-            queryset,
-            lambda claim: nik_claim_reject(claim=claim, actor=request.user, note=claim.staff_note),
-            _("%(count)d claim(s) rejected."),
-        )
-
-    def _decide_each(self, request, queryset, decide, done_message):
-        done, problems = 0, []
-        for claim in queryset:
-            try:
-                decide(claim)
-            except ValidationError as error:
-                problems.append(f"{claim.name}: {' '.join(error.messages)}")
-            else:
-                done += 1
-        self.message_user(request, done_message % {"count": done}, messages.SUCCESS if done else messages.INFO)
-        if problems:
-            self.message_user(
-                request,
-                _("%(count)d claim(s) were not changed: %(problems)s")
-                % {"count": len(problems), "problems": "; ".join(problems)},
-                messages.WARNING,
-            )
+    link_to_existing_person = ServiceAction(
+        label=_("Link to the existing person with this NIK (KTP checked)"),
+        service=lambda claim, actor: nik_claim_link(claim=claim, actor=actor, note=claim.staff_note),
+        done=_("%(count)d claim(s) linked to their person; any other account lost the record."),
+    )
+    reject = ServiceAction(
+        label=_("Reject (uses each claim's staff note)"),
+        service=lambda claim, actor: nik_claim_reject(claim=claim, actor=actor, note=claim.staff_note),
+        done=_("%(count)d claim(s) rejected."),
+    )
 
 
 from . import admin_summaries, admin_users  # noqa: E402, F401  (register on the one site)

@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from . import summaries
+from .admin_actions import ServiceAction, ServiceActionsMixin
 from .admin_site import DisnakerModelAdmin, HistoryAdmin
 from .models import PublishedIndicator, Summary
 from .periods import Period
@@ -37,8 +38,18 @@ class BuildForm(forms.Form):
             ) from None
 
 
+def _publish_action(publish: bool, *, label, log) -> ServiceAction:
+    return ServiceAction(
+        label=label,
+        permission="publish",
+        service=lambda summary, actor: summaries.summary_publish(summary=summary, publish=publish),
+        log=log,
+        done=_("%(count)d summary(ies) changed."),
+    )
+
+
 @admin.register(Summary)
-class SummaryAdmin(HistoryAdmin, DisnakerModelAdmin):
+class SummaryAdmin(ServiceActionsMixin, HistoryAdmin, DisnakerModelAdmin):
     list_display = ("period_label", "period_kind", "state_badge", "built_at", "build_seconds", "downloads",
                     "is_published")  # fmt: skip
     list_select_related = ()
@@ -163,37 +174,16 @@ class SummaryAdmin(HistoryAdmin, DisnakerModelAdmin):
 
     # --- Actions ----------------------------------------------------------------------------
 
-    @admin.action(description=_("Rebuild the selected summaries (also frozen ones)"), permissions=["change"])
-    def rebuild(self, request, queryset):
-        for summary in queryset:
-            summaries.summary_request(period=summary.period, scope=summary.scope, force=True)
-            self.log_change(request, summary, str(_("Rebuild requested")))
-        self.message_user(request, _("%(count)d summary(ies) queued for rebuilding.") % {"count": len(queryset)})
-
-    @admin.action(description=_("Publish on the public statistics page"), permissions=["publish"])
-    def publish(self, request, queryset):
-        self._publish(request, queryset, publish=True)
-
-    @admin.action(description=_("Withdraw from the public statistics page"), permissions=["publish"])
-    def unpublish(self, request, queryset):
-        self._publish(request, queryset, publish=False)
-
-    def _publish(self, request, queryset, *, publish: bool):
-        done, refused = 0, 0
-        for summary in queryset:
-            try:
-                summaries.summary_publish(summary=summary, publish=publish)
-            except ValidationError:
-                refused += 1
-            else:
-                done += 1
-                self.log_change(request, summary, str(_("Published") if publish else _("Withdrawn")))
-        self.message_user(request, _("%(count)d summary(ies) changed.") % {"count": done})
-        if refused:
-            self.message_user(
-                request, _("%(count)d summary(ies) not built yet were left unpublished.") % {"count": refused},
-                messages.WARNING,
-            )  # fmt: skip
+    rebuild = ServiceAction(
+        label=_("Rebuild the selected summaries (also frozen ones)"),
+        service=lambda summary, actor: summaries.summary_request(
+            period=summary.period, scope=summary.scope, force=True
+        ),
+        log=_("Rebuild requested"),
+        done=_("%(count)d summary(ies) queued for rebuilding."),
+    )
+    publish = _publish_action(True, label=_("Publish on the public statistics page"), log=_("Published"))
+    unpublish = _publish_action(False, label=_("Withdraw from the public statistics page"), log=_("Withdrawn"))
 
 
 @admin.register(PublishedIndicator)

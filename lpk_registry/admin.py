@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from disnaker.admin import can_reveal_personal_data
+from disnaker.admin_actions import ServiceAction, ServiceActionsMixin, failure_text
 from disnaker.admin_site import DisnakerModelAdmin, HistoryAdmin, QueueStatusFilter, YearFilter, related_count
 from disnaker.nik import mask_nik, normalize_nik
 
@@ -111,39 +112,7 @@ class ExpiryFilter(admin.SimpleListFilter):
         return queryset.filter(condition)
 
 
-def _failure(obj, error: ValidationError) -> str:
-    return f"{obj}: {' '.join(error.messages)}"
-
-
-class ServiceActionsMixin:
-    """Reports each action's count and failures; refuses (403) an action the user may not run."""
-
-    def changelist_view(self, request, extra_context=None):
-        action = request.POST.get("action") if request.method == "POST" else None
-        declared = {*(a for a in (self.actions or ()) if isinstance(a, str)), "delete_selected"}
-        if action in declared and action not in self.get_actions(request):
-            raise PermissionDenied
-        return super().changelist_view(request, extra_context)
-
-    def _each(self, objects, function) -> tuple[int, list[str]]:
-        done, failures = 0, []
-        for obj in objects:
-            try:
-                function(obj)
-            except ValidationError as error:
-                failures.append(_failure(obj, error))
-            else:
-                done += 1
-        return done, failures
-
-    def _report(self, request, message: str, failures: list[str]) -> None:
-        self.message_user(request, message, messages.SUCCESS)
-        for failure in failures[:10]:
-            self.message_user(request, failure, messages.WARNING)
-        if len(failures) > 10:
-            more = gettext("… and %(count)d more not changed.") % {"count": len(failures) - 10}
-            self.message_user(request, more, messages.WARNING)
-
+class ChangeRequiredMixin:
     def _require_change(self, request, obj=None) -> None:
         if not self.has_change_permission(request, obj):
             raise PermissionDenied
@@ -254,7 +223,7 @@ class InviteOperatorForm(forms.Form):
 
 
 @admin.register(Institution)
-class InstitutionAdmin(ServiceActionsMixin, HistoryAdmin, DisnakerModelAdmin):
+class InstitutionAdmin(ServiceActionsMixin, ChangeRequiredMixin, HistoryAdmin, DisnakerModelAdmin):
     list_display = ("name_nib", "kelurahan_name", "status", "licence", "accreditation", "compliance_rate")
     list_select_related = ("kelurahan",)
     search_fields = ("name", "=nib", "head_name", "email")
@@ -485,11 +454,12 @@ class OperatorAdmin(ServiceActionsMixin, HistoryAdmin, DisnakerModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # deactivate: who reported what stays known
 
-    @admin.action(description=_("Deactivate: they can no longer use the LPK portal"), permissions=["change"])
-    def deactivate(self, request, queryset):
-        active = queryset.filter(is_active=True).select_related("user", "institution")
-        done, failures = self._each(active, lambda op: services.operator_deactivate(operator=op, actor=request.user))
-        self._report(request, gettext("%(count)d operators deactivated.") % {"count": done}, failures)
+    deactivate = ServiceAction(
+        label=_("Deactivate: they can no longer use the LPK portal"),
+        service=lambda operator, actor: services.operator_deactivate(operator=operator, actor=actor),
+        rows=lambda operators: operators.filter(is_active=True).select_related("user", "institution"),
+        done=_("%(count)d operators deactivated."),
+    )
 
 
 # --- Supervision ----------------------------------------------------------------------------
@@ -638,7 +608,7 @@ def _graduates_count():
 
 
 @admin.register(GraduateReport)
-class GraduateReportAdmin(ServiceActionsMixin, HistoryAdmin, DisnakerModelAdmin):
+class GraduateReportAdmin(ServiceActionsMixin, ChangeRequiredMixin, HistoryAdmin, DisnakerModelAdmin):
     list_display = (
         "institution_name", "period", "status", "submitted_at", "due", "on_time", "graduates_count",
     )  # fmt: skip
@@ -749,7 +719,7 @@ class GraduateReportAdmin(ServiceActionsMixin, HistoryAdmin, DisnakerModelAdmin)
         try:
             services.report_accept(report=report, actor=request.user)
         except ValidationError as error:
-            self.message_user(request, _failure(report, error), messages.ERROR)
+            self.message_user(request, failure_text(report, error), messages.ERROR)
             return redirect("admin:lpk_registry_graduatereport_change", report.pk)
         self.message_user(request, gettext("%(report)s accepted.") % {"report": report}, messages.SUCCESS)
         return redirect("admin:lpk_registry_graduatereport_changelist")
@@ -782,26 +752,22 @@ class GraduateReportAdmin(ServiceActionsMixin, HistoryAdmin, DisnakerModelAdmin)
 
     # -- actions
 
-    @admin.action(description=_("Accept the selected submitted reports"), permissions=["change"])
-    def accept_reports(self, request, queryset):
-        done, failures = self._each(
-            queryset.select_related("institution"),
-            lambda report: services.report_accept(report=report, actor=request.user),
-        )
-        self._report(request, gettext("%(count)d reports accepted.") % {"count": done}, failures)
-
-    @admin.action(description=_("Return for revision (asks for a comment)…"), permissions=["change"])
-    def return_reports(self, request, queryset):
-        queryset = queryset.select_related("institution")
-        form = ReturnForm(request.POST if "apply" in request.POST else None)
-        if form.is_bound and form.is_valid():
-            comment = form.cleaned_data["comment"]
-            done, failures = self._each(
-                queryset, lambda report: services.report_return(report=report, comment=comment, actor=request.user)
-            )
-            self._report(request, gettext("%(count)d reports returned for revision.") % {"count": done}, failures)
-            return None
-        return self._return_page(request, list(queryset), form, single=False)
+    accept_reports = ServiceAction(
+        label=_("Accept the selected submitted reports"),
+        service=lambda report, actor: services.report_accept(report=report, actor=actor),
+        rows=lambda reports: reports.select_related("institution"),
+        done=_("%(count)d reports accepted."),
+    )
+    return_reports = ServiceAction(
+        label=_("Return for revision (asks for a comment)…"),
+        service=lambda report, actor, comment: services.report_return(report=report, comment=comment, actor=actor),
+        rows=lambda reports: reports.select_related("institution"),
+        form=ReturnForm,
+        page=lambda model_admin, request, action, rows, form: model_admin._return_page(
+            request, list(rows), form, single=False
+        ),
+        done=_("%(count)d reports returned for revision."),
+    )
 
 
 @admin.register(ReportGraduate)

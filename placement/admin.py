@@ -5,17 +5,16 @@ from . import admin_ak1  # noqa: F401 - registers the AK/1 admin
 # Company decisions go through placement.services; staff see NIKs only with the reveal permission.
 
 from django import forms
-from django.contrib import admin, messages
-from django.contrib.admin import helpers
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from disnaker.admin import can_reveal_personal_data
+from disnaker.admin_actions import ServiceAction, ServiceActionsMixin, form_page
 from disnaker.admin_site import (
     DisnakerModelAdmin,
     HistoryAdmin,
@@ -35,41 +34,10 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=255, widget=forms.Textarea(attrs={"rows": 3, "cols": 60}))
 
 
-def _ask_reason(model_admin, request, queryset, *, action: str, title: str, intro: str, button: str, apply):
-    """An action that needs a reason: the form first, then ``apply(obj, reason)`` for each row."""
-    form = ReasonForm(request.POST if "apply" in request.POST else None)
-    if form.is_bound and form.is_valid():
-        _each(model_admin, request, queryset, lambda obj: apply(obj, form.cleaned_data["reason"]), title)
-        return None
-    context = model_admin.admin_site.each_context(request) | {
-        "title": title,
-        "intro": intro,
-        "button": button,
-        "action": action,
-        "opts": model_admin.opts,
-        "queryset": queryset,
-        "form": form,
-        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-        "media": model_admin.media,
-    }
-    return TemplateResponse(request, "admin/placement/reason.html", context)
-
-
-def _each(model_admin, request, queryset, change, done_title) -> None:
-    """Applies ``change`` to each row; reports how many changed and why others did not."""
-    done, failures = 0, []
-    for obj in queryset:
-        try:
-            change(obj)
-        except ValidationError as error:
-            failures.append(f"{obj}: {' '.join(error.messages)}")
-        else:
-            done += 1
-    model_admin.message_user(
-        request, gettext("%(title)s: %(count)d done.") % {"title": done_title, "count": done}, messages.SUCCESS
-    )
-    for failure in failures:
-        model_admin.message_user(request, failure, messages.WARNING)
+def _reason_action(apply, *, label, title, intro, button, done) -> ServiceAction:
+    """An action that needs a reason: the form first, then ``apply(obj, actor, reason)`` for each row."""
+    page = form_page("admin/placement/reason.html", title=title, intro=intro, button=button)
+    return ServiceAction(label=label, service=apply, form=ReasonForm, page=page, done=done)
 
 
 # --- Companies ------------------------------------------------------------------------------
@@ -92,7 +60,7 @@ class CompanyUserInline(admin.TabularInline):
 
 
 @admin.register(Company)
-class CompanyAdmin(HistoryAdmin, DisnakerModelAdmin):
+class CompanyAdmin(ServiceActionsMixin, HistoryAdmin, DisnakerModelAdmin):
     list_display = ("name", "nib", "kbli_code", "kbli_section", "size", "status", "vacancy_count", "created_at")
     list_select_related = ("kbli_section",)
     search_fields = ("name", "=nib", "kbli_code", "email")
@@ -117,22 +85,19 @@ class CompanyAdmin(HistoryAdmin, DisnakerModelAdmin):
         url = reverse("admin:placement_vacancy_changelist")
         return format_html('<a href="{}?company__id__exact={}">{}</a>', url, obj.pk, obj.vacancy_count)
 
-    @admin.action(description=_("Verify the selected companies"), permissions=["change"])
-    def verify(self, request, queryset):
-        _each(
-            self, request, queryset,
-            lambda company: services.company_verify(company=company, actor=request.user), gettext("Verified"),
-        )  # fmt: skip
-
-    @admin.action(description=_("Reject (asks for the reason)…"), permissions=["change"])
-    def reject(self, request, queryset):
-        return _ask_reason(
-            self, request, queryset, action="reject",
-            title=gettext("Reject companies"),
-            intro=gettext("These companies' registrations will be rejected; their HR users read the reason."),
-            button=gettext("Reject"),
-            apply=lambda company, reason: services.company_reject(company=company, actor=request.user, note=reason),
-        )  # fmt: skip
+    verify = ServiceAction(
+        label=_("Verify the selected companies"),
+        service=lambda company, actor: services.company_verify(company=company, actor=actor),
+        done=_("%(count)d companies verified."),
+    )
+    reject = _reason_action(
+        lambda company, actor, reason: services.company_reject(company=company, actor=actor, note=reason),
+        label=_("Reject (asks for the reason)…"),
+        title=_("Reject companies"),
+        intro=_("These companies' registrations will be rejected; their HR users read the reason."),
+        button=_("Reject"),
+        done=_("%(count)d companies rejected."),
+    )
 
 
 @admin.register(CompanyUser)
@@ -160,7 +125,7 @@ def _set_hidden(vacancy: Vacancy, *, hidden: bool, reason: str, actor) -> None:
 
 
 @admin.register(Vacancy)
-class VacancyAdmin(HistoryAdmin, DisnakerModelAdmin):
+class VacancyAdmin(ServiceActionsMixin, HistoryAdmin, DisnakerModelAdmin):
     list_display = (
         "title", "company", "kbji_group", "positions", "open_until", "status", "is_hidden", "reported_at",
         "candidates_link",
@@ -209,22 +174,19 @@ class VacancyAdmin(HistoryAdmin, DisnakerModelAdmin):
             '<a href="{}">{}</a>', reverse("placement:staff_matching", args=[obj.pk]), gettext("Recommend candidates")
         )
 
-    @admin.action(description=_("Hide from the public list (asks for the reason)…"), permissions=["change"])
-    def hide(self, request, queryset):
-        return _ask_reason(
-            self, request, queryset, action="hide",
-            title=gettext("Hide vacancies"),
-            intro=gettext("These vacancies will no longer be shown on the public list."),
-            button=gettext("Hide"),
-            apply=lambda vacancy, reason: _set_hidden(vacancy, hidden=True, reason=reason, actor=request.user),
-        )  # fmt: skip
-
-    @admin.action(description=_("Show again on the public list"), permissions=["change"])
-    def unhide(self, request, queryset):
-        _each(
-            self, request, queryset,
-            lambda vacancy: _set_hidden(vacancy, hidden=False, reason="", actor=request.user), gettext("Shown again"),
-        )  # fmt: skip
+    hide = _reason_action(
+        lambda vacancy, actor, reason: _set_hidden(vacancy, hidden=True, reason=reason, actor=actor),
+        label=_("Hide from the public list (asks for the reason)…"),
+        title=_("Hide vacancies"),
+        intro=_("These vacancies will no longer be shown on the public list."),
+        button=_("Hide"),
+        done=_("%(count)d vacancies hidden from the public list."),
+    )
+    unhide = ServiceAction(
+        label=_("Show again on the public list"),
+        service=lambda vacancy, actor: _set_hidden(vacancy, hidden=False, reason="", actor=actor),
+        done=_("%(count)d vacancies shown again on the public list."),
+    )
 
 
 # --- Placements -----------------------------------------------------------------------------

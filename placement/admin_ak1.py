@@ -1,15 +1,14 @@
 """Admin of the AK/1 card: the verification queue, decisions and desk re-reports, all through services."""
 
-from django.contrib import admin, messages
-from django.contrib.admin import helpers
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.template.response import TemplateResponse
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from disnaker.admin import can_reveal_personal_data
+from disnaker.admin_actions import ServiceAction, ServiceActionsMixin, form_page
 from disnaker.admin_site import DisnakerModelAdmin, HistoryAdmin, QueueStatusFilter, YearFilter
 from disnaker.nik import normalize_nik
 
@@ -31,8 +30,24 @@ def _nik_search(search_term: str) -> str:
     return nik if len(nik) == 16 and nik.isdigit() else search_term
 
 
+def _with_person(applications):
+    return applications.select_related("person")
+
+
+def _note_action(decide, *, label, title, done) -> ServiceAction:
+    """A decision that needs the staff note the applicant will read: the note page first."""
+    return ServiceAction(
+        label=label,
+        service=decide,
+        rows=_with_person,
+        form=StaffNoteForm,
+        page=form_page("placement/ak1/admin_note.html", title=title),
+        done=done,
+    )
+
+
 @admin.register(JobSeekerCard)
-class JobSeekerCardAdmin(HistoryAdmin, DisnakerModelAdmin):
+class JobSeekerCardAdmin(ServiceActionsMixin, HistoryAdmin, DisnakerModelAdmin):
     list_display = ("applied_at", "person_name", "person_nik", "status", "number", "issued_on", "valid_until")
     list_select_related = ("person",)
     search_fields = ("number", "person__name", "=person__nik")
@@ -136,70 +151,30 @@ class JobSeekerCardAdmin(HistoryAdmin, DisnakerModelAdmin):
 
     # -- actions
 
-    def _each(self, request, queryset, function, done_message: str) -> None:
-        done, failures = 0, []
-        for card in queryset.select_related("person"):
-            try:
-                function(card)
-            except ValidationError as error:
-                failures.append(f"{card}: {' '.join(error.messages)}")
-            else:
-                done += 1
-        self.message_user(request, done_message % {"count": done}, messages.SUCCESS if done else messages.INFO)
-        for failure in failures[:10]:
-            self.message_user(request, failure, messages.WARNING)
-
-    def _with_note(self, request, queryset, *, action: str, title: str, decide, done_message: str):
-        """An intermediate page asks for the note; the decision is applied once it is given."""
-        form = StaffNoteForm(request.POST if "apply" in request.POST else None)
-        if form.is_bound and form.is_valid():
-            note = form.cleaned_data["note"]
-            self._each(request, queryset, lambda card: decide(card, note), done_message)
-            return None
-        context = self.admin_site.each_context(request) | {
-            "title": title,
-            "opts": self.opts,
-            "queryset": queryset.select_related("person"),
-            "form": form,
-            "action": action,
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            "media": self.media,
-        }
-        return TemplateResponse(request, "placement/ak1/admin_note.html", context)
-
-    @admin.action(description=_("Approve and issue the card"), permissions=["change"])
-    def approve(self, request, queryset):
-        self._each(
-            request,
-            queryset,
-            lambda card: cards.card_approve(card=card, actor=request.user),
-            gettext("%(count)d card(s) issued."),
-        )
-
-    @admin.action(description=_("Request a revision (asks for the note)…"), permissions=["change"])
-    def request_revision(self, request, queryset):
-        return self._with_note(
-            request, queryset, action="request_revision", title=gettext("Request a revision"),
-            decide=lambda card, note: cards.card_request_revision(card=card, note=note, actor=request.user),
-            done_message=gettext("%(count)d application(s) sent back for revision."),
-        )  # fmt: skip
-
-    @admin.action(description=_("Reject (asks for the reason)…"), permissions=["change"])
-    def reject(self, request, queryset):
-        return self._with_note(
-            request, queryset, action="reject", title=gettext("Reject applications"),
-            decide=lambda card, note: cards.card_reject(card=card, reason=note, actor=request.user),
-            done_message=gettext("%(count)d application(s) rejected."),
-        )  # fmt: skip
-
-    @admin.action(description=_("Record a re-report at the desk (still looking for work)"), permissions=["change"])
-    def record_desk_rereport(self, request, queryset):
-        self._each(
-            request,
-            queryset,
-            lambda card: cards.card_rereport(card=card, channel="desk", still_looking=True, actor=request.user),
-            gettext("%(count)d re-report(s) recorded."),
-        )
+    approve = ServiceAction(
+        label=_("Approve and issue the card"),
+        service=lambda card, actor: cards.card_approve(card=card, actor=actor),
+        rows=_with_person,
+        done=_("%(count)d card(s) issued."),
+    )
+    request_revision = _note_action(
+        lambda card, actor, note: cards.card_request_revision(card=card, note=note, actor=actor),
+        label=_("Request a revision (asks for the note)…"),
+        title=_("Request a revision"),
+        done=_("%(count)d application(s) sent back for revision."),
+    )
+    reject = _note_action(
+        lambda card, actor, note: cards.card_reject(card=card, reason=note, actor=actor),
+        label=_("Reject (asks for the reason)…"),
+        title=_("Reject applications"),
+        done=_("%(count)d application(s) rejected."),
+    )
+    record_desk_rereport = ServiceAction(
+        label=_("Record a re-report at the desk (still looking for work)"),
+        service=lambda card, actor: cards.card_rereport(card=card, channel="desk", still_looking=True, actor=actor),
+        rows=_with_person,
+        done=_("%(count)d re-report(s) recorded."),
+    )
 
 
 @admin.register(CardReport)

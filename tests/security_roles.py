@@ -32,6 +32,7 @@ from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from import_export.admin import ExportMixin, ImportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 # The group names and roles_sync only: what the roles may do is written out below.
@@ -299,10 +300,18 @@ def admin_expectations(model, model_admin) -> dict[str, dict]:
     }
     if isinstance(model_admin, SimpleHistoryAdmin):
         rules["simple_history"] = can_view  # one past version, shown through the change form's fields
+    if isinstance(model_admin, ImportMixin):
+        # An import may add rows and change others (disnaker/admin_import_export.py).
+        rules["import"] = lambda role: allowed(role, "add") and allowed(role, "change")
+    if isinstance(model_admin, ExportMixin):
+        rules["export"] = can_view
 
     rows = {}
     for view, rule in rules.items():
         rows[f"{info}_{view}"] = {role: (200 if rule(role) else 403) for role in STAFF_ROLES}
+    if isinstance(model_admin, ImportMixin):
+        # The confirmation of an import is POST only, refused before any permission is looked at.
+        rows[f"{info}_process_import"] = dict.fromkeys(STAFF_ROLES, 405)
     # admin/<app>/<model>/<id>/ redirects to the change page, before any permission is looked at.
     rows[admin_redirect_route(model)] = {role: To(f"{info}_change") for role in STAFF_ROLES}
     for row in rows.values():

@@ -249,7 +249,7 @@ def _admin_url(model, key: str):
     view = key.rsplit("_", 1)[1]
     if key.endswith("_simple_history"):
         return lambda w: reverse(key, args=[w.objects[name].pk, w.objects[name].history.earliest().history_id])
-    if view in ("changelist", "add"):
+    if view in ("changelist", "add", "import", "export"):  # also process_import
         return lambda w: reverse(key)
     return lambda w: reverse(key, kwargs={"object_id": w.objects[name].pk})
 

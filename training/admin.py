@@ -3,7 +3,6 @@
 from collections import Counter
 
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, F, Q
 from django.shortcuts import get_object_or_404, redirect
@@ -17,6 +16,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from disnaker.admin import can_reveal_personal_data
+from disnaker.admin_actions import ServiceAction, ServiceActionsMixin, form_page
+from disnaker.admin_import_export import ReferenceImportExportMixin
 from disnaker.admin_site import (
     DisnakerModelAdmin,
     EstimatedCountPaginator,  # noqa: F401  (its old home: training's admin had it first)
@@ -42,6 +43,7 @@ from .models import (
     TracerResponse,
     Vocation,
 )
+from .resources import VocationResource
 
 
 class BatchCodeFilter(SelectedRelatedFilter):
@@ -67,25 +69,12 @@ def _changelist_url(model: str, **params) -> str:
     return f"{reverse(f'admin:training_{model}_changelist')}?{urlencode(params)}"
 
 
-def _report(model_admin, request, message: str, failures: list[str]) -> None:
-    model_admin.message_user(request, message, messages.SUCCESS)
-    for failure in failures[:10]:
-        model_admin.message_user(request, failure, messages.WARNING)
-    if len(failures) > 10:
-        model_admin.message_user(
-            request, gettext("… and %(count)d more not changed.") % {"count": len(failures) - 10}, messages.WARNING
-        )
-
-
-def _failure(obj, error: ValidationError) -> str:
-    return f"{obj}: {' '.join(error.messages)}"
-
-
 # --- Vocations and programmes -------------------------------------------------------------------
 
 
 @admin.register(Vocation)
-class VocationAdmin(HistoryAdmin, DisnakerModelAdmin):
+class VocationAdmin(ReferenceImportExportMixin, HistoryAdmin, DisnakerModelAdmin):
+    resource_classes = [VocationResource]
     list_display = ("name", "code", "programme_count")
     list_select_related = ()
     search_fields = ("name", "code")
@@ -142,7 +131,7 @@ COUNT_LABELS = {
 
 
 @admin.register(Batch)
-class BatchAdmin(HistoryAdmin, DisnakerModelAdmin):
+class BatchAdmin(ServiceActionsMixin, HistoryAdmin, DisnakerModelAdmin):
     form = BatchAdminForm
     list_display = (
         "code", "programme_name", "dates", "funding_code", "seats", "status", "registration_summary",
@@ -287,49 +276,48 @@ class BatchAdmin(HistoryAdmin, DisnakerModelAdmin):
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
-    @admin.action(
-        description=_("Run selection: accept the top scores, then reserves, reject the rest"), permissions=["change"]
+    run_selection = ServiceAction(
+        label=_("Run selection: accept the top scores, then reserves, reject the rest"),
+        service=lambda batch, actor: services.batch_select(batch=batch, actor=actor),
+        done=lambda results: (
+            gettext(
+                "Selection done: %(accepted)d accepted, %(reserve)d on the reserve list, %(rejected)d not accepted."
+            )
+            % _totals(results, "accepted", "reserve", "rejected")
+        ),
     )
-    def run_selection(self, request, queryset):
-        totals, failures = Counter(), []
-        for batch in queryset:
-            try:
-                totals.update(services.batch_select(batch=batch, actor=request.user))
-            except ValidationError as error:
-                failures.append(_failure(batch, error))
-        message = gettext(
-            "Selection done: %(accepted)d accepted, %(reserve)d on the reserve list, %(rejected)d not accepted."
-        ) % {"accepted": totals["accepted"], "reserve": totals["reserve"], "rejected": totals["rejected"]}
-        _report(self, request, message, failures)
+    promote_reserves = ServiceAction(
+        label=_("Fill free seats: expire unconfirmed places, promote reserves"),
+        service=lambda batch, actor: services.batch_promote_reserves(batch=batch, actor=actor),
+        done=lambda results: (
+            gettext("%(expired)d places expired unconfirmed, %(promoted)d reserves promoted.")
+            % _totals(results, "expired", "promoted")
+        ),
+    )
+    complete_training = ServiceAction(
+        label=_("Complete training: graduate by attendance"),
+        service=lambda batch, actor: _complete(batch, actor),
+        done=lambda results: (
+            gettext("Training completed: %(graduated)d graduated, %(dropped)d dropped out.")
+            % _totals(results, graduated=Outcome.GRADUATED, dropped=Outcome.DROPPED_OUT)
+        ),
+    )
 
-    @admin.action(description=_("Fill free seats: expire unconfirmed places, promote reserves"), permissions=["change"])
-    def promote_reserves(self, request, queryset):
-        totals = Counter()
-        for batch in queryset:
-            totals.update(services.batch_promote_reserves(batch=batch, actor=request.user))
-        message = gettext("%(expired)d places expired unconfirmed, %(promoted)d reserves promoted.") % {
-            "expired": totals["expired"],
-            "promoted": totals["promoted"],
-        }
-        _report(self, request, message, [])
 
-    @admin.action(description=_("Complete training: graduate by attendance"), permissions=["change"])
-    def complete_training(self, request, queryset):
-        totals, failures, today = Counter(), [], timezone.localdate()
-        for batch in queryset:
-            if batch.end_date > today:
-                # Completing early would count the days still to come as absences.
-                failures.append(
-                    gettext("%(batch)s ends on %(day)s: complete it after the last day.")
-                    % {"batch": batch.code, "day": batch.end_date.strftime("%d-%m-%Y")}
-                )
-                continue
-            totals.update(services.batch_complete(batch=batch, actor=request.user))
-        message = gettext("Training completed: %(graduated)d graduated, %(dropped)d dropped out.") % {
-            "graduated": totals[Outcome.GRADUATED],
-            "dropped": totals[Outcome.DROPPED_OUT],
-        }
-        _report(self, request, message, failures)
+def _totals(results, *keys, **renamed) -> dict:
+    """The services' tallies added up, under the names the message uses."""
+    total = sum((Counter(result) for result in results), Counter())
+    return {key: total[key] for key in keys} | {name: total[key] for name, key in renamed.items()}
+
+
+def _complete(batch: Batch, actor):
+    if batch.end_date > timezone.localdate():
+        # Completing early would count the days still to come as absences.
+        raise ValidationError(
+            gettext("It ends on %(day)s: complete it after the last day.")
+            % {"day": batch.end_date.strftime("%d-%m-%Y")}
+        )
+    return services.batch_complete(batch=batch, actor=actor)
 
 
 # --- Registrations ----------------------------------------------------------------------------
@@ -345,8 +333,29 @@ def _person_columns(reveal: bool) -> tuple[str, ...]:
     return ("person_name", "person_nik" if reveal else "person_nik_masked")
 
 
+def _with_person_and_batch(registrations):
+    return registrations.select_related("person", "batch")
+
+
+def _in_score_order(registrations):
+    return _with_person_and_batch(registrations).order_by(
+        F("test_score").desc(nulls_last=True), F("interview_score").desc(nulls_last=True), "created_at"
+    )
+
+
+def _outcome_action(outcome: str, *, label, done) -> ServiceAction:
+    return ServiceAction(
+        label=label,
+        service=lambda registration, actor: services.registration_set_outcome(
+            registration=registration, outcome=outcome, actor=actor
+        ),
+        rows=_with_person_and_batch,
+        done=done,
+    )
+
+
 @admin.register(Registration)
-class RegistrationAdmin(HistoryAdmin, DisnakerModelAdmin):
+class RegistrationAdmin(ServiceActionsMixin, HistoryAdmin, DisnakerModelAdmin):
     list_display = (
         "person_name", "person_nik", "batch_code", "status_rank", "scores", "outcome_display", "certificate_link",
     )  # fmt: skip
@@ -581,98 +590,52 @@ class RegistrationAdmin(HistoryAdmin, DisnakerModelAdmin):
 
     # -- actions
 
-    def _each(self, queryset, function):
-        done, failures = 0, []
-        for registration in queryset:
-            try:
-                function(registration)
-            except ValidationError as error:
-                failures.append(_failure(registration, error))
-            else:
-                done += 1
-        return done, failures
-
-    @admin.action(description=_("Verify documents"), permissions=["change"])
-    def verify_documents(self, request, queryset):
-        done, failures = self._each(
-            queryset.select_related("person", "batch"),
-            lambda r: services.registration_verify(registration=r, actor=request.user),
-        )
-        _report(self, request, gettext("%(count)d registrations verified.") % {"count": done}, failures)
-
-    @admin.action(description=_("Accept in score order (reserve list when the quota is full)"), permissions=["change"])
-    def accept_by_score(self, request, queryset):
-        ordered = queryset.select_related("person", "batch").order_by(
-            F("test_score").desc(nulls_last=True), F("interview_score").desc(nulls_last=True), "created_at"
-        )
-        results = Counter()
-        failures = []
-        for registration in ordered:
-            try:
-                results[services.registration_accept(registration=registration, actor=request.user).status] += 1
-            except ValidationError as error:
-                failures.append(_failure(registration, error))
-        message = gettext("%(accepted)d accepted, %(reserve)d put on the reserve list.") % {
-            "accepted": results[RegistrationStatus.ACCEPTED],
-            "reserve": results[RegistrationStatus.RESERVE],
-        }
-        _report(self, request, message, failures)
-
-    @admin.action(description=_("Reject (asks for the reason)…"), permissions=["change"])
-    def reject(self, request, queryset):
-        queryset = queryset.select_related("person", "batch")
-        form = RejectForm(request.POST if "apply" in request.POST else None)
-        if form.is_bound and form.is_valid():
-            reason = form.cleaned_data["reason"]
-            done, failures = self._each(
-                queryset,
-                lambda r: services.registration_reject(registration=r, reason=reason, actor=request.user),
-            )
-            _report(self, request, gettext("%(count)d registrations rejected.") % {"count": done}, failures)
-            return None
-        context = self.admin_site.each_context(request) | {
-            "title": gettext("Reject registrations"),
-            "opts": self.opts,
-            "queryset": queryset,
-            "form": form,
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            "media": self.media,
-        }
-        return TemplateResponse(request, "admin/training/registration/reject.html", context)
-
-    def _set_outcome(self, request, queryset, outcome: str, message: str):
-        done, failures = self._each(
-            queryset.select_related("person", "batch"),
-            lambda r: services.registration_set_outcome(registration=r, outcome=outcome, actor=request.user),
-        )
-        _report(self, request, message % {"count": done}, failures)
-
-    @admin.action(description=_("Mark as graduated"), permissions=["change"])
-    def mark_graduated(self, request, queryset):
-        self._set_outcome(request, queryset, Outcome.GRADUATED, gettext("%(count)d participants marked graduated."))
-
-    @admin.action(description=_("Mark as dropped out"), permissions=["change"])
-    def mark_dropped_out(self, request, queryset):
-        self._set_outcome(request, queryset, Outcome.DROPPED_OUT, gettext("%(count)d participants marked dropped out."))
-
-    @admin.action(description=_("Issue the participant certificate"), permissions=["change"])
-    def issue_certificate(self, request, queryset):
-        done, failures = self._each(
-            queryset.select_related("person", "batch"), lambda r: services.certificate_issue(registration=r)
-        )
-        message = gettext("%(count)d certificates issued; their PDFs are being prepared.") % {"count": done}
-        _report(self, request, message, failures)
-
-    @admin.action(description=_("Regenerate the certificate PDF"), permissions=["change"])
-    def regenerate_certificate(self, request, queryset):
-        certificates = ParticipantCertificate.objects.filter(registration__in=queryset)
-        count = 0
-        for certificate in certificates:
-            services.certificate_render_later(certificate)
-            count += 1
-        self.message_user(
-            request, gettext("%(count)d certificate PDFs are being regenerated.") % {"count": count}, messages.SUCCESS
-        )
+    verify_documents = ServiceAction(
+        label=_("Verify documents"),
+        service=lambda registration, actor: services.registration_verify(registration=registration, actor=actor),
+        rows=_with_person_and_batch,
+        done=_("%(count)d registrations verified."),
+    )
+    accept_by_score = ServiceAction(
+        label=_("Accept in score order (reserve list when the quota is full)"),
+        service=lambda registration, actor: services.registration_accept(registration=registration, actor=actor),
+        rows=_in_score_order,
+        done=lambda results: (
+            gettext("%(accepted)d accepted, %(reserve)d put on the reserve list.")
+            % {
+                "accepted": sum(r.status == RegistrationStatus.ACCEPTED for r in results),
+                "reserve": sum(r.status == RegistrationStatus.RESERVE for r in results),
+            }
+        ),
+    )
+    reject = ServiceAction(
+        label=_("Reject (asks for the reason)…"),
+        service=lambda registration, actor, reason: services.registration_reject(
+            registration=registration, reason=reason, actor=actor
+        ),
+        rows=_with_person_and_batch,
+        form=RejectForm,
+        page=form_page("admin/training/registration/reject.html", title=_("Reject registrations")),
+        done=_("%(count)d registrations rejected."),
+    )
+    mark_graduated = _outcome_action(
+        Outcome.GRADUATED, label=_("Mark as graduated"), done=_("%(count)d participants marked graduated.")
+    )
+    mark_dropped_out = _outcome_action(
+        Outcome.DROPPED_OUT, label=_("Mark as dropped out"), done=_("%(count)d participants marked dropped out.")
+    )
+    issue_certificate = ServiceAction(
+        label=_("Issue the participant certificate"),
+        service=lambda registration, actor: services.certificate_issue(registration=registration),
+        rows=_with_person_and_batch,
+        done=_("%(count)d certificates issued; their PDFs are being prepared."),
+    )
+    regenerate_certificate = ServiceAction(
+        label=_("Regenerate the certificate PDF"),
+        service=lambda certificate, actor: services.certificate_render_later(certificate),
+        rows=lambda registrations: ParticipantCertificate.objects.filter(registration__in=registrations),
+        done=_("%(count)d certificate PDFs are being regenerated."),
+    )
 
 
 def _competency_error(error: ValidationError) -> ValidationError:
@@ -735,7 +698,7 @@ class AnsweredFilter(admin.SimpleListFilter):
 
 
 @admin.register(ParticipantCertificate)
-class ParticipantCertificateAdmin(RegistrationColumns, HistoryAdmin, DisnakerModelAdmin):
+class ParticipantCertificateAdmin(ServiceActionsMixin, RegistrationColumns, HistoryAdmin, DisnakerModelAdmin):
     list_display = ("number", "person_name", "batch_code", "issued_on", "generated_at", "download")
     list_select_related = ("registration__person", "registration__batch")
     search_fields = ("number", "registration__person__name", "registration__batch__code")
@@ -759,15 +722,11 @@ class ParticipantCertificateAdmin(RegistrationColumns, HistoryAdmin, DisnakerMod
     def has_delete_permission(self, request, obj=None):
         return False  # an issued certificate stays verifiable
 
-    @admin.action(description=_("Regenerate the PDF"), permissions=["change"])
-    def regenerate(self, request, queryset):
-        count = 0
-        for certificate in queryset:
-            services.certificate_render_later(certificate)
-            count += 1
-        self.message_user(
-            request, gettext("%(count)d certificate PDFs are being regenerated.") % {"count": count}, messages.SUCCESS
-        )
+    regenerate = ServiceAction(
+        label=_("Regenerate the PDF"),
+        service=lambda certificate, actor: services.certificate_render_later(certificate),
+        done=_("%(count)d certificate PDFs are being regenerated."),
+    )
 
 
 @admin.register(TracerResponse)

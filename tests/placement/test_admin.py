@@ -103,7 +103,7 @@ def test_verify_action_calls_the_service(officer_client, django_capture_on_commi
         response = _action(officer_client, "company", "verify", [company])
     company.refresh_from_db()
     assert company.status == "verified" and company.verified_by == response.wsgi_request.user
-    assert any("1 done" in str(m) for m in response.context["messages"])
+    assert [str(m) for m in response.context["messages"]] == ["1 companies verified."]
 
 
 def test_reject_action_asks_for_a_reason_then_rejects(officer_client, django_capture_on_commit_callbacks):

@@ -228,7 +228,7 @@ def test_complete_training_refuses_a_batch_that_has_not_ended(officer_client):
     participant.refresh_from_db()
     assert participant.outcome == ""
     ends = batch.end_date.strftime("%d-%m-%Y")
-    assert f"{batch.code} ends on {ends}: complete it after the last day." in _messages(response)
+    assert f"{batch}: It ends on {ends}: complete it after the last day." in _messages(response)
 
 
 def test_head_of_office_sees_batches_but_cannot_run_actions(head_client):
