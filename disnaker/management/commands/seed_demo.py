@@ -3,13 +3,15 @@ from importlib.util import find_spec
 
 from django.apps import apps
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
+
+from disnaker.audit import AuditedCommand
 
 DEMO_APPS = ("disnaker", "training", "lpk_registry", "placement")
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "Creates demo users and data (idempotent) and prints the demo logins."
 
     def add_arguments(self, parser):
