@@ -6,6 +6,7 @@ from celery import Celery
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "disnaker.settings")
 
-app = Celery("disnaker")
+# Every task is an AuditedTask: what it changes is recorded in the name of the system user or its starter.
+app = Celery("disnaker", task_cls="disnaker.audit:AuditedTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()

@@ -9,8 +9,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from .audit import HistoricalRecords
 from .fields import NikField
 from .nik import FEMALE, MALE, check_person_matches_nik, mask_nik, normalize_nik
 from .periods import Period, PeriodKind

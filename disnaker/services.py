@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .audit import audited
 from .models import NikClaim, Person
 from .nik import normalize_nik
 
@@ -138,6 +139,7 @@ def _link(person: Person, user) -> None:
     person.save(update_fields=["user", "email", "updated_at"])
 
 
+@audited
 @transaction.atomic
 def nik_claim_link(*, claim: NikClaim, actor, note: str = "", now: datetime.datetime | None = None) -> Person:
     """Staff saw the KTP: the account gets the record, taken from any other account."""
@@ -154,6 +156,7 @@ def nik_claim_link(*, claim: NikClaim, actor, note: str = "", now: datetime.date
     return person
 
 
+@audited
 @transaction.atomic
 def nik_claim_correct(*, claim: NikClaim, correct_nik: str, actor, note: str = "", now=None) -> Person:
     """The NIK was mistyped: a new person is made with the right NIK for the account."""
@@ -166,6 +169,7 @@ def nik_claim_correct(*, claim: NikClaim, correct_nik: str, actor, note: str = "
     return person
 
 
+@audited
 @transaction.atomic
 def nik_claim_reject(*, claim: NikClaim, actor, note: str, now=None) -> NikClaim:
     claim = NikClaim.objects.select_for_update().get(pk=claim.pk)

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import registry
+from .audit import current_actor_id
 from .figures import Figure
 from .models import PublishedIndicator, Summary
 from .periods import Period
@@ -106,7 +107,8 @@ def summary_request(*, period: Period, scope: str = CITY, force: bool = False, n
     summary.error = ""
     summary.full_clean()
     summary.save(update_fields=["state", "queued_at", "error"])
-    transaction.on_commit(lambda: summary_build_task.delay(summary.pk, force))
+    actor_id = current_actor_id()  # the staff member who asked for it, named by the build's history
+    transaction.on_commit(lambda: summary_build_task.delay(summary.pk, force, actor_id))
     return summary
 
 

@@ -2,6 +2,7 @@ from celery import shared_task
 from django.db import connection
 
 from . import summaries
+from .audit import acting_as_id
 
 
 @shared_task(name="disnaker.health", time_limit=30, soft_time_limit=20)
@@ -28,8 +29,9 @@ BUILD_OPTIONS = {
 
 
 @shared_task(name="disnaker.summary_build", **BUILD_OPTIONS)
-def summary_build_task(summary_id: int, force: bool = False) -> str:
-    summary = summaries.summary_build(summary_id=summary_id, force=force)
+def summary_build_task(summary_id: int, force: bool = False, actor_id: int | None = None) -> str:
+    with acting_as_id(actor_id):
+        summary = summaries.summary_build(summary_id=summary_id, force=force)
     return summary.state
 
 

@@ -7,8 +7,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from disnaker.audit import HistoricalRecords
 from disnaker.fields import NikField
 from disnaker.models import EmploymentStatus, Kelurahan, Person, Sex, TrigramIndex
 from disnaker.storage import private_storage, private_upload_to

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from disnaker.audit import audited
 from disnaker.models import Person
 from disnaker.nik import parse_nik
 from disnaker.services import account_create_invited, account_for_email
@@ -26,6 +27,7 @@ from .models import (
 # --- Operators -----------------------------------------------------------------------------
 
 
+@audited
 @transaction.atomic
 def operator_invite(*, institution: Institution, email: str, actor) -> Operator:
     """Creates the operator's account without a password; the e-mailed link lets them set one."""
@@ -46,6 +48,7 @@ def operator_invite(*, institution: Institution, email: str, actor) -> Operator:
     return operator
 
 
+@audited
 @transaction.atomic
 def operator_deactivate(*, operator: Operator, actor) -> Operator:
     operator.is_active = False
@@ -61,6 +64,7 @@ def _require_editable(report: GraduateReport) -> None:
         raise ValidationError(_("This report has been submitted and can no longer be changed."), code="locked")
 
 
+@audited
 @transaction.atomic
 def report_create(*, institution: Institution, year: int, quarter: int, actor) -> GraduateReport:
     report = GraduateReport(institution=institution, year=year, quarter=quarter)
@@ -125,6 +129,7 @@ def _check_graduate(row: GraduateRow) -> None:
         raise ValidationError(_("Unknown graduate status: %(status)s.") % {"status": row.status}, code="status")
 
 
+@audited
 @transaction.atomic
 def report_replace_content(*, report: GraduateReport, content: ReportContent, actor) -> GraduateReport:
     """Replaces the report's lines with ``content`` (already validated row by row), all or nothing."""
@@ -159,6 +164,7 @@ def _event(report: GraduateReport, action: str, actor, comment: str = "", now=No
     )  # fmt: skip
 
 
+@audited
 @transaction.atomic
 def report_submit(*, report: GraduateReport, actor, now: datetime.datetime | None = None) -> GraduateReport:
     now = now or timezone.now()
@@ -187,6 +193,7 @@ def _review(report: GraduateReport, status: str, actor, comment: str, now) -> Gr
     return report
 
 
+@audited
 @transaction.atomic
 def report_return(*, report: GraduateReport, comment: str, actor, now=None) -> GraduateReport:
     if not comment.strip():
@@ -194,6 +201,7 @@ def report_return(*, report: GraduateReport, comment: str, actor, now=None) -> G
     return _review(report, ReportStatus.RETURNED, actor, comment.strip(), now)
 
 
+@audited
 @transaction.atomic
 def report_accept(*, report: GraduateReport, actor, comment: str = "", now=None) -> GraduateReport:
     return _review(report, ReportStatus.ACCEPTED, actor, comment.strip(), now)

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from disnaker.audit import audited
 from disnaker.dates import add_months
 from disnaker.models import Person
 
@@ -100,6 +101,7 @@ def _discard_new_uploads(card: Card, *, keep: Card | None) -> None:
             document.delete(save=False)
 
 
+@audited
 @transaction.atomic
 def card_request_revision(*, card: Card, note: str, actor) -> Card:
     card = _lock(card)
@@ -125,6 +127,7 @@ def card_resubmit(*, card: Card, **fields) -> Card:
     return card
 
 
+@audited
 @transaction.atomic
 def card_reject(*, card: Card, reason: str, actor) -> Card:
     card = _lock(card)
@@ -151,6 +154,7 @@ def card_valid_until(issued_on: datetime.date) -> datetime.date:
     return add_months(issued_on, 12 * CARD_VALID_YEARS) - datetime.timedelta(days=1)
 
 
+@audited
 @transaction.atomic
 def card_approve(*, card: Card, actor, now: datetime.datetime | None = None) -> Card:
     """Issues the card: a number, today's date, valid for two years; a renewed old card is closed."""
@@ -167,6 +171,7 @@ def card_approve(*, card: Card, actor, now: datetime.datetime | None = None) -> 
     return _decide(card, status=CardStatus.ACTIVE, actor=actor, now=now)
 
 
+@audited
 @transaction.atomic
 def card_rereport(
     *, card: Card, channel: str, still_looking: bool, actor=None, note: str = "", now: datetime.datetime | None = None

@@ -8,8 +8,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from disnaker.audit import HistoricalRecords
 from disnaker.dates import add_months
 from disnaker.fields import NikField
 from disnaker.models import EducationLevel, KbjiMajorGroup, KbliSection, Kelurahan, Person, TrigramIndex, WageBand

@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from disnaker.audit import audited
 from disnaker.models import KbliSection, Person
 from disnaker.nik import normalize_nik, parse_nik
 from disnaker.services import account_create_invited, account_for_email, person_create
@@ -103,11 +104,13 @@ def _decide(company: Company, status: str, actor, note: str, now) -> Company:
     return company
 
 
+@audited
 @transaction.atomic
 def company_verify(*, company: Company, actor, now: datetime.datetime | None = None) -> Company:
     return _decide(company, Company.Status.VERIFIED, actor, "", now)
 
 
+@audited
 @transaction.atomic
 def company_reject(*, company: Company, actor, note: str, now: datetime.datetime | None = None) -> Company:
     if not note.strip():
@@ -115,6 +118,7 @@ def company_reject(*, company: Company, actor, note: str, now: datetime.datetime
     return _decide(company, Company.Status.REJECTED, actor, note.strip(), now)
 
 
+@audited
 @transaction.atomic
 def company_user_invite(*, company: Company, email: str, actor) -> CompanyUser:
     """Another HR user of the company, without a password; the e-mailed link lets them set one."""
@@ -140,6 +144,7 @@ def company_user_invite(*, company: Company, email: str, actor) -> CompanyUser:
 # --- Vacancies ------------------------------------------------------------------------------
 
 
+@audited
 @transaction.atomic
 def vacancy_report(*, company: Company, actor, now: datetime.datetime | None = None, **fields) -> Vacancy:
     _require_verified(company)
@@ -149,6 +154,7 @@ def vacancy_report(*, company: Company, actor, now: datetime.datetime | None = N
     return vacancy
 
 
+@audited
 @transaction.atomic
 def vacancy_update_status(*, vacancy: Vacancy, status: str, actor) -> Vacancy:
     vacancy = Vacancy.objects.select_for_update().select_related("company").get(pk=vacancy.pk)
@@ -192,6 +198,7 @@ def _take_position(company: Company, vacancy: Vacancy) -> Vacancy:
     return vacancy
 
 
+@audited
 @transaction.atomic
 def placement_report(
     *,
@@ -243,6 +250,7 @@ class PlacementRow:
     wage_band: str = ""
 
 
+@audited
 @transaction.atomic
 def placement_report_many(
     *, company: Company, actor, rows: list[PlacementRow], vacancy: Vacancy | None = None, now=None
@@ -263,6 +271,7 @@ def placement_report_many(
 # --- Layoffs --------------------------------------------------------------------------------
 
 
+@audited
 @transaction.atomic
 def layoff_report(*, company: Company, date: datetime.date, count: int, reason: str, actor, now=None) -> LayoffReport:
     _require_verified(company)

@@ -7,8 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from disnaker.audit import HistoricalRecords
 from disnaker.models import Certification, EducationLevel, EmploymentStatus, Person, TrigramIndex, WageBand
 from disnaker.storage import private_storage, private_upload_to
 

@@ -13,6 +13,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from disnaker.audit import audited, current_actor_id
 from disnaker.dates import add_months
 from disnaker.models import Certification, Person
 from disnaker.nik import normalize_nik
@@ -103,6 +104,7 @@ def _batch_full_error() -> ValidationError:
     )
 
 
+@audited
 @transaction.atomic
 def registration_create(
     *,
@@ -146,6 +148,7 @@ def registration_create(
     return registration
 
 
+@audited
 @transaction.atomic
 def registration_verify(*, registration: Registration, actor, now: datetime.datetime | None = None) -> Registration:
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
@@ -156,6 +159,7 @@ def registration_verify(*, registration: Registration, actor, now: datetime.date
     return registration
 
 
+@audited
 @transaction.atomic
 def registration_score(*, registration: Registration, test_score, interview_score, actor) -> Registration:
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
@@ -166,6 +170,7 @@ def registration_score(*, registration: Registration, test_score, interview_scor
     return registration
 
 
+@audited
 @transaction.atomic
 def registration_accept(
     *, registration: Registration, actor=None, now: datetime.datetime | None = None
@@ -189,6 +194,7 @@ def _selection_order(batch: Batch):
     )
 
 
+@audited
 @transaction.atomic
 def batch_select(*, batch: Batch, actor=None, now: datetime.datetime | None = None) -> dict[str, int]:
     """Ranks the verified registrations by score: accepted up to the quota, then reserves, then rejected."""
@@ -206,6 +212,7 @@ def batch_select(*, batch: Batch, actor=None, now: datetime.datetime | None = No
     return counts
 
 
+@audited
 @transaction.atomic
 def registration_reject(*, registration: Registration, reason: str, actor=None, now=None) -> Registration:
     now = now or timezone.now()
@@ -295,6 +302,7 @@ def participants(batch: Batch):
     return batch.registrations.filter(status=RegistrationStatus.CONFIRMED).select_related("person")
 
 
+@audited
 @transaction.atomic
 def attendance_record(*, batch: Batch, day: datetime.date, present_ids: set[int], actor) -> int:
     """Records one training day for the whole class: present if listed, absent otherwise."""
@@ -318,6 +326,7 @@ def attendance_percent(registration: Registration, batch: Batch) -> int:
     return round(100 * present / days)
 
 
+@audited
 @transaction.atomic
 def batch_complete(*, batch: Batch, actor=None, now: datetime.datetime | None = None) -> dict[str, int]:
     """Graduates the confirmed participants who reached the attendance threshold."""
@@ -337,6 +346,7 @@ def batch_complete(*, batch: Batch, actor=None, now: datetime.datetime | None = 
     return {str(k): v for k, v in counts.items()}
 
 
+@audited
 @transaction.atomic
 def registration_set_outcome(*, registration: Registration, outcome: str, actor=None, now=None) -> Registration:
     if outcome not in Outcome.values:
@@ -350,6 +360,7 @@ def registration_set_outcome(*, registration: Registration, outcome: str, actor=
     return registration
 
 
+@audited
 @transaction.atomic
 def competency_record(
     *,
@@ -408,7 +419,7 @@ def certificate_issue(*, registration: Registration, now: datetime.datetime | No
 def certificate_render_later(certificate: ParticipantCertificate) -> None:
     from .tasks import certificate_render
 
-    certificate_render.delay_on_commit(certificate.pk)
+    certificate_render.delay_on_commit(certificate.pk, actor_id=current_actor_id())
 
 
 # --- Alumni tracer ------------------------------------------------------------------------
@@ -447,6 +458,7 @@ def tracer_open_due(*, now: datetime.datetime | None = None) -> list[TracerRespo
     return opened
 
 
+@audited
 @transaction.atomic
 def tracer_answer(*, response: TracerResponse, data: dict, channel: str, actor=None, now=None) -> TracerResponse:
     response = TracerResponse.objects.select_for_update().get(pk=response.pk)
@@ -465,6 +477,7 @@ def tracer_answer(*, response: TracerResponse, data: dict, channel: str, actor=N
 # --- Staff workflows (admin and staff pages) -------------------------------------------------
 
 
+@audited
 @transaction.atomic
 def batch_promote_reserves(*, batch: Batch, actor=None, now: datetime.datetime | None = None) -> dict[str, int]:
     """Frees this batch's seats not confirmed in time, then fills every free seat from the reserve list.
@@ -485,6 +498,7 @@ def _names_match(a: str, b: str) -> bool:
     return simplify(a) == simplify(b)
 
 
+@audited
 @transaction.atomic
 def walk_in_register(
     *,

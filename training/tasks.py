@@ -2,6 +2,8 @@
 
 from celery import shared_task
 
+from disnaker.audit import acting_as_id
+
 from . import notifications, services
 from .models import ParticipantCertificate, Registration, TracerResponse
 
@@ -20,13 +22,14 @@ def registration_notify(registration_id: int, status: str) -> bool:
 
 
 @shared_task(name="training.certificate_render", acks_late=True, **LIMITS)
-def certificate_render(certificate_id: int) -> str:
+def certificate_render(certificate_id: int, actor_id: int | None = None) -> str:
     from .pdf import certificate_pdf_store
 
     certificate = ParticipantCertificate.objects.select_related(
         "registration__person", "registration__batch__programme__vocation"
     ).get(pk=certificate_id)
-    return certificate_pdf_store(certificate)
+    with acting_as_id(actor_id):
+        return certificate_pdf_store(certificate)
 
 
 @shared_task(name="training.tracer_send_request", acks_late=True, **LIMITS)

@@ -183,7 +183,7 @@ def test_periods_due_are_the_one_that_ended_and_the_one_under_way():
 @pytest.mark.django_db
 def test_the_monthly_beat_queues_both_months(city, django_capture_on_commit_callbacks, monkeypatch):
     queued = []
-    monkeypatch.setattr("disnaker.tasks.summary_build_task.delay", lambda pk, force: queued.append(pk))
+    monkeypatch.setattr("disnaker.tasks.summary_build_task.delay", lambda pk, force, actor_id: queued.append(pk))
     with django_capture_on_commit_callbacks(execute=True):
         result = summaries.summaries_schedule(kind="month", now=at(2026, 11, 1, 1))
     assert [s.period.key for s in result] == ["2026-10", "2026-11"]

@@ -1,13 +1,14 @@
 import time
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 
 from disnaker import dashboard, summaries
+from disnaker.audit import AuditedCommand
 from disnaker.periods import Period
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = (
         "Builds the periodic summaries (figures and PDF) here and now, and prints what it built. "
         "A period that has ended and was built after its end is frozen: --force rebuilds it."

@@ -1,12 +1,12 @@
 from django.apps import apps
 from django.conf import settings
-from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from disnaker.audit import AuditedCommand
 from disnaker.reference import load_all
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "Loads (or refreshes) regions, education levels, KBLI and KBJI from disnaker/data/."
 
     def add_arguments(self, parser):

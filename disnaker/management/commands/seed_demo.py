@@ -1,13 +1,14 @@
 from importlib import import_module
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 
 from disnaker import registry
+from disnaker.audit import AuditedCommand
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "Creates demo users and data (idempotent) and prints the demo logins."
 
     def add_arguments(self, parser):
