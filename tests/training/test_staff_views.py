@@ -27,7 +27,7 @@ from tests.factories import (
 )
 from tests.training.conftest import login_in_english
 from training.alumni import STATUS_UNKNOWN, alumni_search
-from training.exports import safe_cell
+from disnaker.exports import safe_cell
 from training.models import Attendance, Batch, ParticipantCertificate, Registration, TracerResponse
 
 pytestmark = pytest.mark.django_db
