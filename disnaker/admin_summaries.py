@@ -3,20 +3,20 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from . import summaries
+from . import exports, summaries
 from .admin_actions import ServiceAction, ServiceActionsMixin
 from .admin_site import DisnakerModelAdmin, HistoryAdmin
 from .models import PublishedIndicator, Summary
 from .periods import Period
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SUMMARY_EXPORT = exports.declare("disnaker.summary", formats=("xlsx",))
 
 
 class BuildForm(forms.Form):
@@ -168,9 +168,7 @@ class SummaryAdmin(ServiceActionsMixin, HistoryAdmin, DisnakerModelAdmin):
         summary = self._summary_for(request, pk)
         if summary.state != Summary.State.DONE:
             raise Http404(_("This summary has not been built yet."))
-        response = HttpResponse(summary_xlsx(summary), content_type=XLSX_TYPE)
-        response["Content-Disposition"] = f'attachment; filename="ringkasan-{summary.period.key}.xlsx"'
-        return response
+        return SUMMARY_EXPORT.download(summary_xlsx(summary), filename=f"ringkasan-{summary.period.key}")
 
     # --- Actions ----------------------------------------------------------------------------
 

@@ -459,3 +459,24 @@ class PublishedIndicator(models.Model):
 
     def __str__(self):
         return f"{self.get_code_display()} {self.year}: {self.value}{self.unit and ' ' + self.unit}"
+
+
+class SentReminder(models.Model):
+    """The ledger of reminders that went out: one row per (kind, key), so each is sent once.
+
+    A row is inserted in the transaction that sends the e-mail (``disnaker.mail.send_once``): a failed
+    send rolls it back and the next run tries again; a second run, at once or later, finds the row.
+    Unlike a cache entry it survives a Redis flush.
+    """
+
+    kind = models.CharField(_("kind"), max_length=50)
+    key = models.CharField(_("key"), max_length=200)
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        constraints = [models.UniqueConstraint(fields=["kind", "key"], name="sentreminder_once_per_kind_key")]
+
+    def __str__(self):
+        return f"{self.kind} {self.key}"

@@ -6,7 +6,6 @@ only draw what it returns. Numbers are formatted in the active language, so the 
 XLSX are made in ``settings.LANGUAGE_CODE`` (Indonesian: "1.234", "62,5 %").
 """
 
-import csv
 import io
 import re
 from dataclasses import replace
@@ -22,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import registry
-from .exports import safe_cell
+from .exports import csv_text, xlsx_text
 from .figures import Breakdown, Figure
 from .models import KbjiMajorGroup, KbliSection, PublishedIndicator, Summary
 from .summaries import all_figures, section_titles
@@ -356,17 +355,10 @@ def _xlsx_rows(sheet, header: list[str], widths: list[int]) -> None:
     sheet.freeze_panes = "A2"
 
 
-def _xlsx_text(sheet, row: int, column: int, text) -> None:
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    cell = sheet.cell(row=row, column=column, value=ILLEGAL_CHARACTERS_RE.sub("", str(safe_cell(text))))
-    cell.data_type = "s"  # always text: never a formula or an error code such as "#N/A"
-
-
 def _xlsx_append(sheet, texts: list[str], cell: dict) -> None:
     row = sheet.max_row + 1
     for column, text in enumerate(texts, start=1):
-        _xlsx_text(sheet, row, column, text)
+        xlsx_text(sheet, row, column, text)
     value = sheet.cell(row=row, column=len(texts) + 1, value=cell["value"])
     if cell.get("percent"):
         value.number_format = PERCENT_FORMAT
@@ -378,7 +370,7 @@ def _xlsx_definitions(sheet, summary: Summary, sections: list[dict]) -> None:
         for figure in section["figures"]:
             row = sheet.max_row + 1
             for column, text in enumerate((section["title"], figure["label"], figure["definition"]), start=1):
-                _xlsx_text(sheet, row, column, text)
+                xlsx_text(sheet, row, column, text)
     about = [
         (_("Period"), summary.period.label),
         (_("Built at"), _local_time(summary.built_at)),
@@ -388,8 +380,8 @@ def _xlsx_definitions(sheet, summary: Summary, sections: list[dict]) -> None:
     row = sheet.max_row + 1
     for label, text in about:
         row += 1
-        _xlsx_text(sheet, row, 1, label)
-        _xlsx_text(sheet, row, 2, text)
+        xlsx_text(sheet, row, 1, label)
+        xlsx_text(sheet, row, 2, text)
 
 
 def _local_time(moment) -> str:
@@ -402,12 +394,10 @@ def _local_time(moment) -> str:
 def summary_csv(summary: Summary, *, public: bool = True) -> str:
     """Long format (section, figure, breakdown, item, value); small cells "< 5" when ``public``.
 
-    Every text cell goes through ``safe_cell``, so a vocation named "=HYPERLINK(…)" stays text.
+    Every text cell goes through the export kit, so a vocation named "=HYPERLINK(…)" stays text.
     """
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([safe_cell(h) for h in (_("Section"), _("Figure"), _("Breakdown"), _("Item"), _("Value"))])
-    for section, figure, breakdown, item, cell in long_rows(summary_tables(summary, public=public)):
-        value = cell["display"] if cell.get("suppressed") else cell["value"]
-        writer.writerow([safe_cell(v) for v in (section, figure, breakdown, item, value)])
-    return buffer.getvalue()
+    rows = (
+        (section, figure, breakdown, item, cell["display"] if cell.get("suppressed") else cell["value"])
+        for section, figure, breakdown, item, cell in long_rows(summary_tables(summary, public=public))
+    )
+    return csv_text(header=(_("Section"), _("Figure"), _("Breakdown"), _("Item"), _("Value")), rows=rows)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import services
+from . import exports, services
 from .forms import ProfileForm, SignupForm, add_service_errors
 from .models import Person
 from .ratelimit import limit_posts
@@ -106,10 +106,10 @@ def statistics(request, period_key: str | None = None):
     return render(request, "disnaker/statistics.html", context)
 
 
+STATISTICS_EXPORT = exports.declare("disnaker.statistics", formats=("csv",))
+
+
 @require_GET
 def statistics_csv(request, period_key: str):
     summary = published_summary(period_key)
-    # The byte-order mark makes Excel read the file as UTF-8.
-    response = HttpResponse("\ufeff" + summary_csv(summary, public=True), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="statistik-{summary.period.key}.csv"'
-    return response
+    return STATISTICS_EXPORT.download(summary_csv(summary, public=True), filename=f"statistik-{summary.period.key}")

@@ -848,12 +848,12 @@ class SentAtFilter(admin.DateFieldListFilter):
 class ReminderSentAdmin(DisnakerModelAdmin):
     """What the daily reminder job sent, and above the list what it will send next."""
 
-    list_display = ("sent", "kind", "reminder_key")
+    list_display = ("sent", "reminder_kind", "reminder_key")
     list_select_related = ()
     search_fields = ("key",)
     list_filter = (("sent_at", SentAtFilter),)
     ordering = ("-sent_at",)
-    fields = ("sent", "kind", "reminder_key")
+    fields = ("sent", "reminder_kind", "reminder_key")
     readonly_fields = fields
 
     @admin.display(description=_("sent at"), ordering="sent_at")
@@ -865,7 +865,7 @@ class ReminderSentAdmin(DisnakerModelAdmin):
         return obj.key
 
     @admin.display(description=_("reminder"))
-    def kind(self, obj):
+    def reminder_kind(self, obj):
         return REMINDER_KINDS.get(obj.key.split(":", 1)[0], "—")
 
     def has_add_permission(self, request):

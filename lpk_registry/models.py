@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from disnaker.audit import HistoricalRecords
 from disnaker.fields import NikField
-from disnaker.models import EmploymentStatus, Kelurahan, Person, Sex, TrigramIndex
+from disnaker.models import EmploymentStatus, Kelurahan, Person, SentReminder, Sex, TrigramIndex
 from disnaker.storage import private_storage, private_upload_to
 
 nib_validator = RegexValidator(r"^\d{13}$", _("The NIB must be exactly 13 digits."), code="nib")
@@ -415,13 +415,26 @@ class ReportEvent(models.Model):
         return f"{self.get_action_display()} {self.at:%d-%m-%Y}"
 
 
-class ReminderSent(models.Model):
-    """Each reminder goes out once: the key names the object, the threshold and the recipient."""
+LPK_REMINDER = "lpk_registry.reminder"
 
-    key = models.CharField(max_length=200, unique=True)
-    sent_at = models.DateTimeField(default=timezone.now)
+
+class LpkReminderManager(models.Manager):
+    """The core ledger's rows of LPK reminders only; rows made here are of that kind."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(kind=LPK_REMINDER)
+
+    def create(self, **kwargs):
+        return super().create(**{"kind": LPK_REMINDER, **kwargs})
+
+
+class ReminderSent(SentReminder):
+    """The LPK reminders in the core send-once ledger; the key is ``kind:object:threshold``."""
+
+    objects = LpkReminderManager()
 
     class Meta:
+        proxy = True
         verbose_name = _("reminder sent")
         verbose_name_plural = _("reminders sent")
 

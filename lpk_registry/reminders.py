@@ -1,8 +1,8 @@
 """Reminders e-mailed to LPKs: licence and accreditation expiry, and the quarterly report's due date.
 
 Run daily by Celery beat (``lpk_registry.send_reminders``). Every reminder has a key
-``kind:object:threshold``; it is sent only after its ``ReminderSent`` row is inserted in the same
-transaction, and the key is unique, so two runs at once, or a run repeated, send it once.
+``kind:object:threshold`` in the core send-once ledger (``disnaker.mail.send_once``), so two runs
+at once, or a run repeated, send it once, and a failed send is tried again.
 
 Expiry: at 90, 30 and 7 days before ``valid_until``, each threshold while the days left are at most
 it and more than the next lower one, so a day the job did not run still gets its reminder, once.
@@ -11,21 +11,16 @@ to institutions that have not submitted it.
 """
 
 import datetime
-import re
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
-from disnaker.context_processors import office
+from disnaker import mail
 
 from . import compliance
-from .models import Accreditation, GraduateReport, Institution, Licence, Operator, ReminderSent
+from .models import LPK_REMINDER, Accreditation, GraduateReport, Institution, Licence, Operator
 
 # What a reminder reads of its institution and document (a national registry has thousands due).
 INSTITUTION_FIELDS = ("id", "name", "email", "status")
@@ -137,7 +132,7 @@ def due_reminders(*, today: datetime.date | None = None) -> list[Reminder]:
 def pending_reminders(*, today: datetime.date | None = None) -> list[Reminder]:
     """The due reminders not sent yet (what the next run will send, if they have an address)."""
     reminders = due_reminders(today=today)
-    sent = set(ReminderSent.objects.filter(key__in=[r.key for r in reminders]).values_list("key", flat=True))
+    sent = mail.sent_keys(LPK_REMINDER, [r.key for r in reminders])
     return [r for r in reminders if r.key not in sent]
 
 
@@ -150,31 +145,14 @@ def send_due_reminders(*, today: datetime.date | None = None) -> int:
 
 
 def _send_once(reminder: Reminder) -> bool:
-    recipients = reminder.recipients
-    if not recipients:
-        return False  # nobody to tell yet: tried again tomorrow, e.g. once an operator is invited
-    with transaction.atomic():
-        _sent, created = ReminderSent.objects.get_or_create(key=reminder.key)
-        if not created:
-            return False  # another run sent it meanwhile
-        _message(reminder, recipients).send()
-    return True
-
-
-def _tidy(body: str) -> str:
-    lines = [line.rstrip() for line in body.splitlines()]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
+    """Nobody to tell yet: nothing recorded, tried again tomorrow (e.g. once an operator is invited)."""
+    return mail.send_once(kind=LPK_REMINDER, key=reminder.key, email=_message(reminder, reminder.recipients))
 
 
 def _message(reminder: Reminder, recipients: list[str]) -> EmailMessage:
     context = {
-        **office(None),
         **reminder.context,
         "institution": reminder.institution,
-        "portal_url": settings.PORTAL_BASE_URL.rstrip("/") + reverse("lpk_registry:dashboard"),
+        "portal_url": mail.absolute_reverse("lpk_registry:dashboard"),
     }
-    template = f"lpk_registry/email/reminder_{reminder.kind}"
-    with translation.override(settings.LANGUAGE_CODE):  # operators read Indonesian
-        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-        body = _tidy(render_to_string(f"{template}.txt", context))
-    return EmailMessage(subject, body, to=recipients)
+    return mail.message(f"lpk_registry/email/reminder_{reminder.kind}", context, recipients)

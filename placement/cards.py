@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from disnaker import mail
 from disnaker.audit import audited
 from disnaker.dates import add_months
 from disnaker.models import Person
@@ -259,6 +260,7 @@ def issue_dates_due_on(*, due: datetime.date, months: int) -> list[datetime.date
 # --- Re-report reminders --------------------------------------------------------------------
 
 REMINDER_DAYS_BEFORE = 7
+AK1_REREPORT_REMINDER = "placement.ak1_rereport"
 
 
 def cards_due_for_reminder(*, today: datetime.date) -> list[tuple[Card, dict]]:
@@ -281,33 +283,11 @@ def cards_due_for_reminder(*, today: datetime.date) -> list[tuple[Card, dict]]:
 
 def rereport_reminders_send(*, today: datetime.date | None = None) -> int:
     """E-mails each holder whose re-report is due in a week; once per card and date, even if run twice."""
-    from django.core.cache import cache
-
     today = today or timezone.localdate()
-    sent = 0
-    for card, slot in cards_due_for_reminder(today=today):
-        # The cache key claims the reminder before sending: a second run the same day skips it.
-        if card.person.email and cache.add(f"ak1-reminder:{card.pk}:{slot['due']:%Y%m%d}", 1, timeout=9 * 86400):
-            sent += _send_rereport_reminder(card, slot)
-    return sent
+    return sum(_send_rereport_reminder(card, slot) for card, slot in cards_due_for_reminder(today=today))
 
 
 def _send_rereport_reminder(card: Card, slot: dict) -> bool:
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
-    from django.urls import reverse
-    from django.utils import translation
-
-    from disnaker.context_processors import office
-
-    context = {
-        **office(None),
-        "card": card,
-        "slot": slot,
-        "home_url": settings.PORTAL_BASE_URL.rstrip("/") + reverse("placement:ak1_home"),
-    }
-    with translation.override(settings.LANGUAGE_CODE):  # the holder's language is not known
-        subject = " ".join(render_to_string("placement/email/ak1_reminder_subject.txt", context).split())
-        body = render_to_string("placement/email/ak1_reminder.txt", context).strip() + "\n"
-    send_mail(subject, body, None, [card.person.email])
-    return True
+    context = {"card": card, "slot": slot, "home_url": mail.absolute_reverse("placement:ak1_home")}
+    email = mail.message("placement/email/ak1_reminder", context, [card.person.email])
+    return mail.send_once(kind=AK1_REREPORT_REMINDER, key=f"{card.pk}:{slot['due']:%Y-%m-%d}", email=email)

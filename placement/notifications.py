@@ -1,47 +1,26 @@
-"""E-mails to company HR users, written in Indonesian (the user's language is not known)."""
+"""E-mails to company HR users (through the core mail kit, in Indonesian)."""
 
 import datetime
-import re
 
 from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
+from django.utils import timezone
 
-from disnaker.context_processors import office
+from disnaker import mail
+from disnaker.mail import absolute_url as absolute
 
 from .models import Company, CompanyUser
 
-
-def absolute(path: str) -> str:
-    return settings.PORTAL_BASE_URL.rstrip("/") + path
+__all__ = ["absolute", "send_company_decision", "send_company_invitation", "set_password_url"]
 
 
 def set_password_url(user) -> str:
-    """The one-time link to choose a password; it expires after ``PASSWORD_RESET_TIMEOUT``."""
-    uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
-    return absolute(reverse("placement:company_set_password", kwargs={"uidb64": uidb64, "token": token}))
-
-
-def _tidy(body: str) -> str:
-    lines = [line.rstrip() for line in body.splitlines()]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
+    return mail.set_password_url(user, "placement:company_set_password")
 
 
 def _send(template: str, context: dict, to: list[str]) -> bool:
-    if not to:
-        return False
-    context = {**office(None), "login_url": absolute(reverse("placement:company_login")), **context}
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = " ".join(render_to_string(f"placement/email/{template}_subject.txt", context).split())
-        body = _tidy(render_to_string(f"placement/email/{template}.txt", context))
-    send_mail(subject, body, None, to)
-    return True
+    context = {"login_url": absolute(reverse("placement:company_login")), **context}
+    return mail.send(f"placement/email/{template}", context, to)
 
 
 def send_company_invitation(company_user_id: int) -> bool:
@@ -53,7 +32,7 @@ def send_company_invitation(company_user_id: int) -> bool:
         "set_password_url": set_password_url(company_user.user),
         "expires_at": expires_at,
     }
-    return _send("company_invitation", context, [company_user.user.email] if company_user.user.email else [])
+    return _send("company_invitation", context, [company_user.user.email])
 
 
 def send_company_decision(company_id: int) -> bool:

@@ -5,7 +5,6 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -13,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from disnaker import exports
 from disnaker.admin import can_reveal_personal_data
 from disnaker.pagecache import render_public_page
-from training.exports import csv_response, xlsx_response
 
 from .filters import VacancyFilter
 from .matching import candidates
@@ -135,6 +134,8 @@ def matching(request, pk: int):
     return render(request, "placement/staff/matching.html", context)
 
 
+MATCHING_EXPORT = exports.declare("placement.matching_candidates")
+
 # (header, value of a person, personal data shown only to staff who may see it)
 MATCHING_COLUMNS = (
     (gettext_lazy("Name"), lambda p: p.name, False),
@@ -173,9 +174,4 @@ def matching_export(request, pk: int):
         candidates(vacancy=vacancy, today=today), reveal=can_reveal_personal_data(request.user), today=today
     )
     filename = f"kandidat-{vacancy.registration_number}-{today:%Y%m%d}"
-    export_format = request.GET.get("format", "csv")
-    if export_format == "xlsx":
-        return xlsx_response(filename=f"{filename}.xlsx", header=header, rows=rows, title=_("Candidates"))
-    if export_format != "csv":
-        raise Http404
-    return csv_response(filename=f"{filename}.csv", header=header, rows=rows)
+    return MATCHING_EXPORT.response(request, filename=filename, header=header, rows=rows, title=_("Candidates"))

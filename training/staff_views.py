@@ -20,12 +20,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from disnaker import exports
 from disnaker.admin import can_reveal_personal_data
 from disnaker.forms import add_service_errors
 
 from . import services
 from .alumni import alumni_search as search_alumni
-from .exports import csv_response, xlsx_response
 from .forms_staff import AlumniFilterForm, AttendanceForm, WalkInForm
 from .models import Attendance, Batch, ParticipantCertificate, Registration, TracerStatus
 
@@ -155,6 +155,7 @@ def attendance(request, pk: int):
 # --- Alumni search and export -----------------------------------------------------------------
 
 STATUS_LABELS = dict(TracerStatus.choices)
+ALUMNI_EXPORT = exports.declare("training.alumni")
 
 
 def _alumni_rows(request):
@@ -234,9 +235,7 @@ def alumni_export(request):
         return redirect(f"{reverse('training:staff_alumni')}?{request.GET.urlencode()}")
     header, values = _alumni_table(rows, reveal=can_reveal_personal_data(request.user))
     filename = f"alumni-{timezone.localdate():%Y%m%d}"
-    if request.GET.get("format") == "xlsx":
-        return xlsx_response(filename=f"{filename}.xlsx", header=header, rows=values, title=_("Alumni"))
-    return csv_response(filename=f"{filename}.csv", header=header, rows=values)
+    return ALUMNI_EXPORT.response(request, filename=filename, header=header, rows=values, title=_("Alumni"))
 
 
 # --- Private files ----------------------------------------------------------------------------

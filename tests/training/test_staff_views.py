@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from disnaker.exports import safe_cell
 from disnaker.models import EducationLevel, Kecamatan, Kelurahan, Person
 from disnaker.roles import HEAD_OF_OFFICE, LPK_SUPERVISOR, PLACEMENT_OFFICER, TRAINING_OFFICER
 from tests.factories import (
@@ -27,7 +28,6 @@ from tests.factories import (
 )
 from tests.training.conftest import login_in_english
 from training.alumni import STATUS_UNKNOWN, alumni_search
-from training.exports import safe_cell
 from training.models import Attendance, Batch, ParticipantCertificate, Registration, TracerResponse
 
 pytestmark = pytest.mark.django_db
