@@ -48,6 +48,24 @@ def any_account(user):
     return user if user.is_authenticated and user.is_active else None
 
 
+def active_membership(model, user, *, related: str):
+    """The user's active row of a membership ``model`` (a ``user`` and an ``is_active`` field), or None."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    return model.objects.select_related(related).filter(user=user, is_active=True).first()
+
+
+def refused_page(model, template: str) -> Callable:
+    """The 403 page of a logged-in non-member: a login page again would only loop. It says
+    whether the account's membership was deactivated."""
+
+    def refused(request):
+        deactivated = model.objects.filter(user=request.user, is_active=False).exists()
+        return render(request, template, {"deactivated": deactivated}, status=403)
+
+    return refused
+
+
 @dataclass(eq=False)
 class Portal:
     """One portal. ``urls`` names its pages by kind: login, logout, home, password_reset,
@@ -132,7 +150,6 @@ class Portal:
             "portal_base_url": base,
             "login_url": base + self.url("login"),
             "reset_url": base + self.url("password_reset"),
-            "set_password_url_name": self.urls["set_password"],
             "expires_at": expires_at,
         }
 

@@ -12,25 +12,17 @@ Every view of ``/lpk/`` (except login and the password pages) is wrapped in ``op
 """
 
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
-from disnaker.portals import Portal
+from disnaker.portals import Portal, active_membership, refused_page
 
 from .models import GraduateReport, Operator
 
 
 def active_operator(user) -> Operator | None:
     """The user's operator membership if it is active, with its institution; None otherwise."""
-    if not user.is_authenticated or not user.is_active:
-        return None
-    return Operator.objects.select_related("institution").filter(user=user, is_active=True).first()
-
-
-def not_operator(request):
-    """Being logged in already, a login page again would only loop: a 403 page says why."""
-    deactivated = Operator.objects.filter(user=request.user, is_active=False).exists()
-    return render(request, "lpk_registry/not_operator.html", {"deactivated": deactivated}, status=403)
+    return active_membership(Operator, user, related="institution")
 
 
 LPK_OPERATORS = Portal(
@@ -38,7 +30,7 @@ LPK_OPERATORS = Portal(
     prefixes=("/lpk/",),
     member=active_operator,
     request_attribute="operator",
-    refused=not_operator,
+    refused=refused_page(Operator, "lpk_registry/not_operator.html"),
     urls={
         "login": "lpk_registry:login",
         "logout": "lpk_registry:logout",

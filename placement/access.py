@@ -16,25 +16,18 @@ import functools
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from disnaker.portals import Portal
+from disnaker.portals import Portal, active_membership, refused_page
 
 from .models import CompanyUser, Placement, Vacancy
 
 
 def active_company_user(user) -> CompanyUser | None:
-    if not user.is_authenticated or not user.is_active:
-        return None
-    return CompanyUser.objects.select_related("company").filter(user=user, is_active=True).first()
-
-
-def not_company_user(request):
-    """Being logged in already, a login page again would only loop: a 403 page says why."""
-    deactivated = CompanyUser.objects.filter(user=request.user, is_active=False).exists()
-    return render(request, "placement/company/not_company_user.html", {"deactivated": deactivated}, status=403)
+    """The user's HR membership if it is active, with its company; None otherwise."""
+    return active_membership(CompanyUser, user, related="company")
 
 
 COMPANY_HR = Portal(
@@ -42,7 +35,7 @@ COMPANY_HR = Portal(
     prefixes=("/perusahaan/",),
     member=active_company_user,
     request_attribute="company_user",
-    refused=not_company_user,
+    refused=refused_page(CompanyUser, "placement/company/not_company_user.html"),
     urls={
         "login": "placement:company_login",
         "logout": "placement:company_logout",
