@@ -10,10 +10,13 @@ import re
 
 import pytest
 from django.conf import settings as django_settings
+from django.contrib.auth.tokens import default_token_generator
 from django.test import Client
 from django.urls import URLResolver, get_resolver, resolve, reverse
 from django.urls.converters import IntConverter
 from django.utils import translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext
 
 from disnaker.models import NikClaim
@@ -121,6 +124,26 @@ def test_a_reset_for_an_unknown_address_gets_the_same_answer_and_no_mail(portal,
     unknown = client.post(portal.url("password_reset"), {"email": "tidak-ada@example.org"})
     assert (unknown.status_code, unknown.url) == (known.status_code, known.url) == (302, unknown.url)
     assert [mail.to for mail in mailoutbox] == [["ada@example.org"]]
+
+
+@pytest.mark.django_db
+def test_a_set_password_link_opens_only_for_the_accounts_of_its_portal(client):
+    """One token generator serves every portal: the page itself checks the membership."""
+    members = {portal.name: MEMBERS[portal.name](f"{portal.name}@example.org") for portal in PORTALS}
+    refused = 0
+    for portal in PORTALS:
+        for user in members.values():
+            link = reverse(
+                portal.urls["set_password"],
+                kwargs={
+                    "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                    "token": default_token_generator.make_token(user),
+                },
+            )
+            opens = client.get(link, follow=True).context["validlink"]
+            assert opens == (portal.member(user) is not None), (portal.name, user.email)
+            refused += not opens
+    assert refused >= 2  # an operator's link on the company portal, and the other way round
 
 
 @pytest.mark.django_db
