@@ -1,6 +1,7 @@
 """The portal kit: what the job seekers' account, the LPK operators' and the company HR portal share.
 
-A portal is a declaration, ``Portal(...)``, in its app's ``portal.py``. From it the kit builds the
+A portal is a declaration, ``Portal(...)``, in its app's ``access.py`` (who may use it), whose
+``url_patterns(...)`` its ``urls.py`` includes. From it the kit builds the
 login, logout, password reset and set-password pages (the link of an invitation and of a reset),
 the membership check, the "no person yet" page, and puts the same protections on all of them:
 
@@ -10,7 +11,8 @@ the membership check, the "no person yet" page, and puts the same protections on
   ``Cache-Control: no-store``, so the back button of a shared computer shows nothing after logout;
 - the set-password link of one portal does not open for another portal's account.
 
-The portals are collected in a registry (``registered()``), so tests cover a new portal by construction.
+The portals are collected in a registry (``registered()``), so tests cover a new portal by
+construction (tests/disnaker/test_portals.py).
 """
 
 import datetime
