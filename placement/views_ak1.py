@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from disnaker.access import JOB_SEEKERS, job_seeker_required
 from disnaker.admin import can_reveal_personal_data
+from disnaker.portals import person_of
 from disnaker.ratelimit import limit_posts
 
 from . import cards
@@ -31,13 +32,9 @@ INLINE_TYPES = {"application/pdf", "image/jpeg", "image/png"}
 DOCUMENT_FIELDS = {"photo": "photo", "ktp": "ktp_document", "diploma": "diploma_document"}
 
 
-def _person(request):
-    return getattr(request.user, "person", None)
-
-
 def _get_card_for_person(request, pk: int) -> JobSeekerCard:
     """The caller's own card; anyone else's answers 404 (its existence is not revealed)."""
-    person = _person(request)
+    person = person_of(request.user)
     if person is None:
         raise Http404
     return get_object_or_404(JobSeekerCard.objects.select_related("person"), pk=pk, person=person)
@@ -55,7 +52,7 @@ def _service_kwargs(form) -> dict:
 @person_required
 @require_GET
 def ak1_home(request):
-    person = _person(request)
+    person = person_of(request.user)
     all_cards = list(JobSeekerCard.objects.filter(person=person).prefetch_related("reports"))
     current = next((card for card in all_cards if card.status in OPEN_CARD_STATUSES), None)
     current = current or (all_cards[0] if all_cards else None)
@@ -74,7 +71,7 @@ def ak1_home(request):
 @limit_applications
 @require_http_methods(["GET", "POST"])
 def ak1_apply(request):
-    person = _person(request)
+    person = person_of(request.user)
     posted = request.method == "POST"
     form = CardApplicationForm(request.POST if posted else None, request.FILES if posted else None)
     if posted and form.is_valid():

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from disnaker.access import JOB_SEEKERS, job_seeker_required
 from disnaker.pagecache import render_public_page
+from disnaker.portals import person_of
 from disnaker.ratelimit import limit_posts
 
 from . import selectors, services
@@ -35,14 +36,9 @@ person_required = JOB_SEEKERS.person_required(
 )
 
 
-def _person(request):
-    """The person linked to the account, or None (an account waiting for staff to check its NIK)."""
-    return getattr(request.user, "person", None)
-
-
 def _get_registration_for_person(request, pk: int):
     """The caller's own registration; anyone else's answers 404 (its existence is not revealed)."""
-    person = _person(request)
+    person = person_of(request.user)
     if person is None:
         raise Http404
     return get_object_or_404(selectors.registrations_for_person(person=person), pk=pk)
@@ -108,7 +104,7 @@ def _batch_full_problem(batch) -> list[dict]:
 @require_http_methods(["GET", "POST"])
 def register(request, pk):
     batch = selectors.public_batch(pk=pk)
-    person = _person(request)
+    person = person_of(request.user)
     problems = _eligibility_problems(person, batch) or _batch_full_problem(batch)
     posted = request.method == "POST"
     form = RegistrationForm(request.POST if posted else None, request.FILES if posted else None)
@@ -138,7 +134,7 @@ def register(request, pk):
 @person_required
 @require_GET
 def my_registrations(request):
-    registrations = selectors.registrations_for_person(person=_person(request))
+    registrations = selectors.registrations_for_person(person=person_of(request.user))
     return render(request, "training/my_registrations.html", {"registrations": registrations})
 
 
