@@ -182,3 +182,15 @@ class EmailPasswordResetForm(PasswordResetForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"].label = _("E-mail")  # the portal's spelling, as on the login form
+
+
+class MemberPasswordResetForm(EmailPasswordResetForm):
+    """Sends the link to a portal's active members only (``member_lookup`` on the user), including
+    those who never used their invitation."""
+
+    member_lookup: dict = {}
+
+    def get_users(self, email):
+        # Unlike Django's form, an unusable password does not stop the e-mail: an invited member
+        # whose link expired asks for a new one here.
+        return get_user_model()._default_manager.filter(email__iexact=email, is_active=True, **self.member_lookup)

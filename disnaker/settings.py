@@ -220,6 +220,19 @@ AXES_VERBOSE = False
 # Job-seeker sign-ups per client address; training registrations per account and per address.
 RATELIMIT_SIGNUP = env.str("RATELIMIT_SIGNUP", default="10/h")
 RATELIMIT_REGISTRATION = env.str("RATELIMIT_REGISTRATION", default="20/h")
+# Company registrations per address (each makes a company and a logged-in account).
+RATELIMIT_COMPANY_SIGNUP = env.str("RATELIMIT_COMPANY_SIGNUP", default="5/h")
+# The portals' login forms per address: generous, as a school or office shares one address; the
+# lockout (Axes) already stops guessing one account's password.
+RATELIMIT_LOGIN = env.str("RATELIMIT_LOGIN", default="60/h")
+# Password-reset requests per address: every one may send an e-mail.
+RATELIMIT_PASSWORD_RESET = env.str("RATELIMIT_PASSWORD_RESET", default="5/h")
+# New passwords set through an invitation or reset link, per address.
+RATELIMIT_SET_PASSWORD = env.str("RATELIMIT_SET_PASSWORD", default="10/h")
+# HR invitations per HR user and per address: every one sends an e-mail.
+RATELIMIT_INVITATION = env.str("RATELIMIT_INVITATION", default="20/h")
+# AK/1 applications and corrections per account and per address: each one carries files.
+RATELIMIT_AK1 = env.str("RATELIMIT_AK1", default="10/h")
 # The client's address behind AXES_PROXY_COUNT proxies, the same count as the login lockout.
 RATELIMIT_IP_META_KEY = "disnaker.ratelimit.client_ip"
 # A counter that expires between its read and its increment lets that one request through.

@@ -1,42 +1,22 @@
-from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import views
-from .forms import EmailAuthenticationForm, EmailPasswordResetForm
+from .access import JOB_SEEKERS
 
 account_patterns = [
     path("akun/", views.account_home, name="account_home"),
     path("akun/daftar/", views.account_signup, name="account_signup"),
-    path(
-        "akun/masuk/",
-        auth_views.LoginView.as_view(
-            template_name="disnaker/account/login.html",
-            authentication_form=EmailAuthenticationForm,
-            redirect_authenticated_user=True,
-            next_page="account_home",
-        ),
-        name="account_login",
-    ),
-    # Django's LogoutView accepts POST only.
-    path("akun/keluar/", auth_views.LogoutView.as_view(next_page="home"), name="account_logout"),
     path("akun/profil/", views.account_profile, name="account_profile"),
-    # Password reset: Django's views and URL names, Indonesian templates in templates/registration/.
-    path(
-        "akun/sandi/lupa/",
-        auth_views.PasswordResetView.as_view(
-            form_class=EmailPasswordResetForm, extra_email_context={"office_name": settings.OFFICE_SHORT_NAME}
-        ),
-        name="password_reset",
+    # Login, logout (POST only) and password reset from the portal kit, with Django's URL names.
+    *JOB_SEEKERS.url_patterns(
+        login="akun/masuk/",
+        logout="akun/keluar/",
+        password_reset="akun/sandi/lupa/",
+        password_reset_done="akun/sandi/lupa/terkirim/",
+        set_password="akun/sandi/atur/<uidb64>/<token>/",
+        password_reset_complete="akun/sandi/selesai/",
     ),
-    path("akun/sandi/lupa/terkirim/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
-    path(
-        "akun/sandi/atur/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
-        name="password_reset_confirm",
-    ),
-    path("akun/sandi/selesai/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
 ]
 
 urlpatterns = [

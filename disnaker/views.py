@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import HttpResponse
@@ -10,8 +9,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import exports, services
+from .access import job_seeker_required
 from .forms import ProfileForm, SignupForm, add_service_errors
-from .models import Person
+from .portals import latest_claim, person_of
 from .ratelimit import limit_posts
 from .reports import small_cells, summary_csv, summary_indicators, summary_tables
 from .selectors import latest_published_summary, published_periods, published_summary
@@ -34,12 +34,6 @@ def healthz(request):
 # --- The job seeker's account -----------------------------------------------------------------
 # Personal data never goes into a URL: every page here works on the logged-in user's own person.
 
-account_login_required = login_required(login_url="account_login")
-
-
-def _person_of(user) -> Person | None:
-    return Person.objects.select_related("kelurahan__kecamatan", "education").filter(user=user).first()
-
 
 @never_cache
 @limit_posts(group="signup", rate_setting="RATELIMIT_SIGNUP", keys=("ip",))
@@ -61,20 +55,18 @@ def account_signup(request):
     return render(request, "disnaker/account/signup.html", {"form": form})
 
 
-@never_cache
-@account_login_required
+@job_seeker_required
 @require_GET
 def account_home(request):
-    person = _person_of(request.user)
-    claim = None if person else request.user.nik_claims.order_by("-created_at").first()
+    person = person_of(request.user)
+    claim = None if person else latest_claim(request.user)
     return render(request, "disnaker/account/home.html", {"person": person, "claim": claim})
 
 
-@never_cache
-@account_login_required
+@job_seeker_required
 @require_http_methods(["GET", "POST"])
 def account_profile(request):
-    person = _person_of(request.user)
+    person = person_of(request.user)
     if person is None:
         return redirect("account_home")  # which explains why there is no profile yet
     form = ProfileForm(request.POST or None, instance=person)

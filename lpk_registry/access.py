@@ -1,7 +1,8 @@
 """Who may use the LPK operator portal, and which objects they reach.
 
-Every view of ``/lpk/`` (except login and the password pages) is wrapped in ``operator_required``,
-and reaches a report only through ``get_report_for_operator``:
+Every view of ``/lpk/`` (except login and the password pages) is wrapped in ``operator_required``
+(the membership check of the portal kit, ``disnaker.portals``), and reaches a report only through
+``get_report_for_operator``:
 
 - anonymous visitors are sent to the LPK login (``/lpk/masuk/?next=…``);
 - a logged-in user who is not an active operator (staff, a job seeker, a deactivated operator)
@@ -10,44 +11,49 @@ and reaches a report only through ``get_report_for_operator``:
 - an operator asking for another institution's report gets 404, so its existence is not revealed.
 """
 
-import functools
-
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+
+from disnaker.portals import Portal, active_membership, refused_page
 
 from .models import GraduateReport, Operator
-
-LOGIN_URL_NAME = "lpk_registry:login"
 
 
 def active_operator(user) -> Operator | None:
     """The user's operator membership if it is active, with its institution; None otherwise."""
-    if not user.is_authenticated or not user.is_active:
-        return None
-    return Operator.objects.select_related("institution").filter(user=user, is_active=True).first()
+    return active_membership(Operator, user, related="institution")
 
 
-def operator_required(view):
-    """Sets ``request.operator`` (an active Operator) or answers: login redirect / 403."""
+LPK_OPERATORS = Portal(
+    name="lpk_operators",
+    prefixes=("/lpk/",),
+    member=active_operator,
+    request_attribute="operator",
+    refused=refused_page(Operator, "lpk_registry/not_operator.html"),
+    urls={
+        "login": "lpk_registry:login",
+        "logout": "lpk_registry:logout",
+        "home": "lpk_registry:dashboard",
+        "password_reset": "lpk_registry:password_reset",
+        "set_password": "lpk_registry:set_password",
+    },
+    login_template="lpk_registry/login.html",
+    login_form="lpk_registry.forms.OperatorAuthenticationForm",
+    reset_form="lpk_registry.forms.OperatorPasswordResetForm",
+    reset_template="lpk_registry/password_reset.html",
+    reset_email_template="lpk_registry/email/password_reset.txt",
+    reset_subject_template="lpk_registry/email/password_reset_subject.txt",
+    set_password_template="lpk_registry/set_password.html",
+    reset_sent_message=_(
+        "If this e-mail belongs to an LPK operator, a link to choose a new password is on its way. "
+        "Check the inbox, and the spam folder."
+    ),
+    welcome_message=_("Your password has been saved. Welcome to the LPK portal."),
+)
 
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), reverse(LOGIN_URL_NAME))
-        operator = active_operator(request.user)
-        if operator is None:
-            return render(request, "lpk_registry/not_operator.html", _not_operator_context(request), status=403)
-        request.operator = operator
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def _not_operator_context(request) -> dict:
-    deactivated = Operator.objects.filter(user=request.user, is_active=False).exists()
-    return {"deactivated": deactivated}
+# Sets ``request.operator``; anonymous visitors go to the LPK login, other accounts get a 403 page.
+operator_required = LPK_OPERATORS.required
 
 
 def get_operator(request) -> Operator:

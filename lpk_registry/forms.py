@@ -4,12 +4,11 @@ import datetime
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from disnaker.fields import NikFormField
+from disnaker.forms import EmailAuthenticationForm, MemberPasswordResetForm
 from disnaker.models import Kelurahan, Sex
 from disnaker.nik import check_person_matches_nik, parse_nik
 
@@ -26,11 +25,11 @@ STATUSES_WITH_COMPANY = (GraduateStatus.WORKING, GraduateStatus.SELF_EMPLOYED)
 # --- Login and password ----------------------------------------------------------------------
 
 
-class OperatorAuthenticationForm(AuthenticationForm):
+class OperatorAuthenticationForm(EmailAuthenticationForm):
     """Django's login form (Axes sees every attempt); only active LPK operators get through."""
 
     error_messages = {
-        **AuthenticationForm.error_messages,
+        **EmailAuthenticationForm.error_messages,
         "invalid_login": _("The e-mail or the password is wrong. Check both, or ask for a new password."),
         "not_operator": _(
             "This account is not an LPK operator account. Job seekers log in on the “Log in” page of the "
@@ -41,12 +40,6 @@ class OperatorAuthenticationForm(AuthenticationForm):
             "report for your institution."
         ),
     }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        field = self.fields["username"]
-        field.label = _("E-mail")
-        field.widget.attrs.update({"autocomplete": "username", "inputmode": "email", "autocapitalize": "none"})
 
     def clean_username(self):
         return self.cleaned_data["username"].strip().lower()  # operators' usernames are their e-mail
@@ -60,19 +53,8 @@ class OperatorAuthenticationForm(AuthenticationForm):
             raise ValidationError(self.error_messages["operator_inactive"], code="operator_inactive")
 
 
-class OperatorPasswordResetForm(PasswordResetForm):
-    """Sends the link to active operators only, including those who never used their invitation."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["email"].label = _("E-mail")
-
-    def get_users(self, email):
-        # Unlike Django's form, an unusable password does not stop the e-mail: an invited operator
-        # whose link expired asks for a new one here.
-        return get_user_model()._default_manager.filter(
-            email__iexact=email, is_active=True, lpk_operator__is_active=True
-        )
+class OperatorPasswordResetForm(MemberPasswordResetForm):
+    member_lookup = {"lpk_operator__is_active": True}
 
 
 # --- Institution profile ---------------------------------------------------------------------

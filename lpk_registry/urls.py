@@ -1,15 +1,18 @@
 from django.urls import path
 
 from . import upload_views, views
+from .access import LPK_OPERATORS
 
 app_name = "lpk_registry"
 
 urlpatterns = [
     path("lpk/", views.dashboard, name="dashboard"),
-    path("lpk/masuk/", views.operator_login, name="login"),
-    path("lpk/keluar/", views.operator_logout, name="logout"),
-    path("lpk/sandi/<uidb64>/<token>/", views.set_password, name="set_password"),
-    path("lpk/sandi/lupa/", views.password_reset, name="password_reset"),
+    *LPK_OPERATORS.url_patterns(
+        login="lpk/masuk/",
+        logout="lpk/keluar/",
+        set_password="lpk/sandi/<uidb64>/<token>/",
+        password_reset="lpk/sandi/lupa/",
+    ),
     path("lpk/profil/", views.profile, name="profile"),
     path("lpk/laporan/", views.report_list, name="report_list"),
     path("lpk/laporan/baru/", views.report_create, name="report_create"),

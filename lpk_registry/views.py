@@ -1,96 +1,28 @@
-"""The LPK operator portal at /lpk/: login, dashboard, institution profile, graduate reports.
+"""The LPK operator portal at /lpk/: dashboard, institution profile, graduate reports.
 
-Every page after the login goes through ``access.operator_required`` and reaches a report only
+Login, logout and the password pages come from the portal kit (``portal.py``). Every page after
+the login goes through ``operator_required`` (which also sends it with ``no-store``) and reaches a report only
 through ``access.get_report_for_operator`` (another institution's report answers 404).
 """
 
 import datetime
 
 from django.contrib import messages
-from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from disnaker.forms import add_service_errors
 
 from . import services
-from .access import active_operator, get_operator, get_report_for_operator, operator_required, reports_for_operator
-from .forms import (
-    OperatorAuthenticationForm,
-    OperatorPasswordResetForm,
-    ProfileForm,
-    ReportContentForms,
-    ReportCreateForm,
-    last_finished_quarter,
-)
+from .access import get_operator, get_report_for_operator, operator_required, reports_for_operator
+from .forms import ProfileForm, ReportContentForms, ReportCreateForm, last_finished_quarter
 from .models import REPORT_DUE_DAYS, GraduateReport, Licence, quarter_bounds
-from .notifications import email_context
 
 # A licence or accreditation this close to its end gets the "expires soon" badge.
 EXPIRY_WARNING_DAYS = 90
-
-# --- Login, logout, password ---------------------------------------------------------------
-
-
-class OperatorLoginView(auth_views.LoginView):
-    template_name = "lpk_registry/login.html"
-    authentication_form = OperatorAuthenticationForm
-    next_page = "lpk_registry:dashboard"
-
-    def get(self, request, *args, **kwargs):
-        # Only an operator skips the form: a job seeker or staff member may log in as one instead.
-        if active_operator(request.user):
-            return redirect(self.get_success_url())
-        return super().get(request, *args, **kwargs)
-
-
-class SetPasswordView(auth_views.PasswordResetConfirmView):
-    """The link of the invitation and of a password reset: choose a password, then the dashboard."""
-
-    template_name = "lpk_registry/set_password.html"
-    post_reset_login = True
-    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
-    success_url = reverse_lazy("lpk_registry:dashboard")
-
-    def get_user(self, uidb64):
-        user = super().get_user(uidb64)
-        # The same token generator serves job seekers' resets: this page is for operators only.
-        return user if user is not None and active_operator(user) else None
-
-    def form_valid(self, form):
-        messages.success(self.request, _("Your password has been saved. Welcome to the LPK portal."))
-        return super().form_valid(form)
-
-
-class OperatorPasswordResetView(auth_views.PasswordResetView):
-    template_name = "lpk_registry/password_reset.html"
-    form_class = OperatorPasswordResetForm
-    email_template_name = "lpk_registry/email/password_reset.txt"
-    subject_template_name = "lpk_registry/email/password_reset_subject.txt"
-    success_url = reverse_lazy("lpk_registry:login")
-
-    def form_valid(self, form):
-        self.extra_email_context = email_context()  # the link points at PORTAL_BASE_URL, not the Host header
-        messages.success(
-            self.request,
-            _(
-                "If this e-mail belongs to an LPK operator, a link to choose a new password is on its way. "
-                "Check the inbox, and the spam folder."
-            ),
-        )
-        return super().form_valid(form)
-
-
-operator_login = OperatorLoginView.as_view()
-operator_logout = auth_views.LogoutView.as_view(next_page="lpk_registry:login")  # POST only
-set_password = SetPasswordView.as_view()
-password_reset = OperatorPasswordResetView.as_view()
-
 
 # --- Dashboard -----------------------------------------------------------------------------
 
@@ -122,7 +54,6 @@ def _report_due(reports: list[GraduateReport], today: datetime.date) -> dict | N
     return {"label": label, "report": report, "due_date": due_date, "overdue": today > due_date}
 
 
-@never_cache
 @operator_required
 @require_GET
 def dashboard(request):
@@ -144,7 +75,6 @@ def dashboard(request):
 # --- Institution profile -------------------------------------------------------------------
 
 
-@never_cache
 @operator_required
 @require_http_methods(["GET", "POST"])
 def profile(request):
@@ -160,7 +90,6 @@ def profile(request):
 # --- Reports -------------------------------------------------------------------------------
 
 
-@never_cache
 @operator_required
 @require_GET
 def report_list(request):
@@ -168,7 +97,6 @@ def report_list(request):
     return render(request, "lpk_registry/report_list.html", {"reports": reports, "today": timezone.localdate()})
 
 
-@never_cache
 @operator_required
 @require_http_methods(["GET", "POST"])
 def report_create(request):
@@ -189,7 +117,6 @@ def report_create(request):
     return render(request, "lpk_registry/report_create.html", {"form": form})
 
 
-@never_cache
 @operator_required
 @require_GET
 def report_detail(request, pk):
@@ -210,7 +137,6 @@ def _locked(request, report: GraduateReport):
     return redirect("lpk_registry:report_detail", pk=report.pk)
 
 
-@never_cache
 @operator_required
 @require_http_methods(["GET", "POST"])
 def report_edit(request, pk):

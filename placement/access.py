@@ -1,6 +1,7 @@
 """Who may use the company portal at /perusahaan/, and which objects they reach.
 
-Every view after the login is wrapped in ``company_user_required``; objects are reached only
+Every view after the login is wrapped in ``company_user_required`` (the membership check of
+the portal kit, ``disnaker.portals``); objects are reached only
 through the ``get_*_for_company`` helpers:
 
 - anonymous visitors are sent to the company login (``/perusahaan/masuk/?next=…``);
@@ -14,38 +15,50 @@ through the ``get_*_for_company`` helpers:
 import functools
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from disnaker.portals import Portal, active_membership, refused_page
 
 from .models import CompanyUser, Placement, Vacancy
 
-LOGIN_URL_NAME = "placement:company_login"
-
 
 def active_company_user(user) -> CompanyUser | None:
-    if not user.is_authenticated or not user.is_active:
-        return None
-    return CompanyUser.objects.select_related("company").filter(user=user, is_active=True).first()
+    """The user's HR membership if it is active, with its company; None otherwise."""
+    return active_membership(CompanyUser, user, related="company")
 
 
-def company_user_required(view):
-    """Sets ``request.company_user`` (an active CompanyUser) or answers: login redirect / 403."""
+COMPANY_HR = Portal(
+    name="company_hr",
+    prefixes=("/perusahaan/",),
+    member=active_company_user,
+    request_attribute="company_user",
+    refused=refused_page(CompanyUser, "placement/company/not_company_user.html"),
+    urls={
+        "login": "placement:company_login",
+        "logout": "placement:company_logout",
+        "home": "placement:company_dashboard",
+        "password_reset": "placement:company_password_reset",
+        "set_password": "placement:company_set_password",
+    },
+    login_template="placement/company/login.html",
+    login_form="placement.forms_company.CompanyAuthenticationForm",
+    reset_form="placement.forms_company.CompanyPasswordResetForm",
+    reset_template="placement/company/password_reset.html",
+    reset_email_template="placement/email/password_reset.txt",
+    reset_subject_template="placement/email/password_reset_subject.txt",
+    set_password_template="placement/company/set_password.html",
+    reset_sent_message=gettext_lazy(
+        "If this e-mail belongs to a company HR account, a link to choose a new password is on its way. "
+        "Check the inbox, and the spam folder."
+    ),
+    welcome_message=gettext_lazy("Your password has been saved. Welcome to the company portal."),
+)
 
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), reverse(LOGIN_URL_NAME))
-        company_user = active_company_user(request.user)
-        if company_user is None:
-            deactivated = CompanyUser.objects.filter(user=request.user, is_active=False).exists()
-            return render(request, "placement/company/not_company_user.html", {"deactivated": deactivated}, status=403)
-        request.company_user = company_user
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# Sets ``request.company_user``; anonymous visitors go to the company login, other accounts get a 403 page.
+company_user_required = COMPANY_HR.required
 
 
 def verified_company_required(view):

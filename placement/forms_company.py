@@ -5,13 +5,12 @@ import datetime
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from disnaker.fields import NikFormField
-from disnaker.forms import KelurahanChoiceField
+from disnaker.forms import EmailAuthenticationForm, KelurahanChoiceField, MemberPasswordResetForm
 from disnaker.models import Kelurahan, Sex
 from disnaker.nik import check_person_matches_nik, parse_nik
 
@@ -96,30 +95,28 @@ class CompanyRegisterForm(forms.ModelForm):
         return data
 
 
-class CompanyAuthenticationForm(AuthenticationForm):
+class CompanyAuthenticationForm(EmailAuthenticationForm):
     """Django's login form (Axes sees every attempt); only active company HR users get through."""
 
     error_messages = {
-        **AuthenticationForm.error_messages,
-        "invalid_login": _("The e-mail or the password is wrong. Check both."),
+        **EmailAuthenticationForm.error_messages,
+        "invalid_login": _("The e-mail or the password is wrong. Check both, or ask for a new password."),
         "not_company_user": _(
             "This account is not a company HR account. Job seekers log in on the “Log in” page of the portal."
         ),
     }
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        field = self.fields["username"]
-        field.label = _("E-mail")
-        field.widget.attrs.update({"autocomplete": "username", "inputmode": "email", "autocapitalize": "none"})
-
     def clean_username(self):
-        return self.cleaned_data["username"].strip().lower()
+        return self.cleaned_data["username"].strip().lower()  # HR users' usernames are their e-mail
 
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)
         if active_company_user(user) is None:
             raise ValidationError(self.error_messages["not_company_user"], code="not_company_user")
+
+
+class CompanyPasswordResetForm(MemberPasswordResetForm):
+    member_lookup = {"company_user__is_active": True}
 
 
 class InviteForm(forms.Form):

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import upload_views, views, views_ak1, views_company
+from .access import COMPANY_HR
 
 app_name = "placement"
 
@@ -23,9 +24,12 @@ urlpatterns = [
     # Company HR portal
     path("perusahaan/", views_company.company_dashboard, name="company_dashboard"),
     path("perusahaan/daftar/", views_company.company_register, name="company_register"),
-    path("perusahaan/masuk/", views_company.company_login, name="company_login"),
-    path("perusahaan/keluar/", views_company.company_logout, name="company_logout"),
-    path("perusahaan/sandi/<uidb64>/<token>/", views_company.set_password, name="company_set_password"),
+    *COMPANY_HR.url_patterns(
+        login="perusahaan/masuk/",
+        logout="perusahaan/keluar/",
+        set_password="perusahaan/sandi/<uidb64>/<token>/",
+        password_reset="perusahaan/sandi/lupa/",
+    ),
     path("perusahaan/pengguna/", views_company.company_users, name="company_users"),
     path("perusahaan/lowongan/", views_company.vacancy_list, name="company_vacancies"),
     path("perusahaan/lowongan/baru/", views_company.vacancy_create, name="company_vacancy_create"),

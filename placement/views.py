@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from disnaker import exports
@@ -117,6 +118,7 @@ def _domicile(person) -> str:
     return f"{person.kelurahan.name}, {person.kelurahan.kecamatan.name}"
 
 
+@never_cache  # full NIKs: a shared computer's back button must not show them
 @staff_member_required
 def matching(request, pk: int):
     vacancy = _get_vacancy_for_staff(request, pk)
@@ -166,6 +168,7 @@ def matching_table(people, *, reveal: bool, today) -> tuple[list[str], list[list
     return header, rows
 
 
+@never_cache  # full NIKs: a shared computer's back button must not show them
 @staff_member_required
 def matching_export(request, pk: int):
     vacancy = _get_vacancy_for_staff(request, pk)

@@ -5,41 +5,39 @@ import os
 
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from disnaker.access import JOB_SEEKERS, job_seeker_required
 from disnaker.admin import can_reveal_personal_data
+from disnaker.portals import person_of
+from disnaker.ratelimit import limit_posts
 
 from . import cards
 from .forms_ak1 import CardApplicationForm, CardRevisionForm, RereportForm
 from .models import OPEN_CARD_STATUSES, CardStatus, JobSeekerCard
 
-job_seeker_required = login_required(login_url="account_login")
+person_required = JOB_SEEKERS.person_required(
+    purpose=_lazy("To apply for the AK/1 card, your account must be linked to your personal record (your NIK).")
+)
+# Every application sends files for staff to check: one account and one address may send only so many.
+limit_applications = limit_posts(group="ak1-application", rate_setting="RATELIMIT_AK1", keys=("user", "ip"))
 
 # Files a browser may show inline; anything else is downloaded, never rendered.
 INLINE_TYPES = {"application/pdf", "image/jpeg", "image/png"}
 DOCUMENT_FIELDS = {"photo": "photo", "ktp": "ktp_document", "diploma": "diploma_document"}
 
 
-def _person(request):
-    return getattr(request.user, "person", None)
-
-
 def _get_card_for_person(request, pk: int) -> JobSeekerCard:
     """The caller's own card; anyone else's answers 404 (its existence is not revealed)."""
-    person = _person(request)
+    person = person_of(request.user)
     if person is None:
         raise Http404
     return get_object_or_404(JobSeekerCard.objects.select_related("person"), pk=pk, person=person)
-
-
-def _no_person(request):
-    return render(request, "placement/ak1/no_person.html")
 
 
 def _messages_from(request, error: ValidationError) -> None:
@@ -51,12 +49,10 @@ def _service_kwargs(form) -> dict:
     return {name: form.cleaned_data[name] for name in (*cards.PROFILE_FIELDS, *cards.DOCUMENT_FIELDS)}
 
 
-@job_seeker_required
+@person_required
 @require_GET
 def ak1_home(request):
-    person = _person(request)
-    if person is None:
-        return _no_person(request)
+    person = person_of(request.user)
     all_cards = list(JobSeekerCard.objects.filter(person=person).prefetch_related("reports"))
     current = next((card for card in all_cards if card.status in OPEN_CARD_STATUSES), None)
     current = current or (all_cards[0] if all_cards else None)
@@ -71,12 +67,11 @@ def ak1_home(request):
     return render(request, "placement/ak1/home.html", context)
 
 
-@job_seeker_required
+@person_required
+@limit_applications
 @require_http_methods(["GET", "POST"])
 def ak1_apply(request):
-    person = _person(request)
-    if person is None:
-        return _no_person(request)
+    person = person_of(request.user)
     posted = request.method == "POST"
     form = CardApplicationForm(request.POST if posted else None, request.FILES if posted else None)
     if posted and form.is_valid():
@@ -91,6 +86,7 @@ def ak1_apply(request):
 
 
 @job_seeker_required
+@limit_applications
 @require_http_methods(["GET", "POST"])
 def ak1_revise(request, pk):
     card = _get_card_for_person(request, pk)
@@ -141,7 +137,6 @@ def ak1_renew(request, pk):
     return redirect("placement:ak1_home")
 
 
-@never_cache
 @job_seeker_required
 @require_GET
 def ak1_card_pdf(request, pk):

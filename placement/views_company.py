@@ -7,11 +7,10 @@ also through ``access.verified_company_required``. Objects are reached only thro
 
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from disnaker.forms import add_service_errors
 from disnaker.pdf import qr_svg, render_pdf
+from disnaker.ratelimit import limit_posts
 
 from . import services
 from .access import (
@@ -32,7 +32,6 @@ from .access import (
     verified_company_required,
 )
 from .forms_company import (
-    CompanyAuthenticationForm,
     CompanyRegisterForm,
     InviteForm,
     LayoffForm,
@@ -44,10 +43,11 @@ from .notifications import absolute
 
 RECENT_PLACEMENTS = 10
 
-# --- Registration, login, password --------------------------------------------------------------
+# --- Registration (login, logout and the password pages: the portal kit, see access.py) ---------------
 
 
 @never_cache
+@limit_posts(group="company-register", rate_setting="RATELIMIT_COMPANY_SIGNUP", keys=("ip",))
 @require_http_methods(["GET", "POST"])
 def company_register(request):
     if active_company_user(request.user):
@@ -63,40 +63,6 @@ def company_register(request):
             messages.success(request, _("Your company has been registered and is waiting for verification."))
             return redirect("placement:company_dashboard")
     return render(request, "placement/company/register.html", {"form": form})
-
-
-class CompanyLoginView(auth_views.LoginView):
-    template_name = "placement/company/login.html"
-    authentication_form = CompanyAuthenticationForm
-    next_page = "placement:company_dashboard"
-
-    def get(self, request, *args, **kwargs):
-        if active_company_user(request.user):
-            return redirect(self.get_success_url())
-        return super().get(request, *args, **kwargs)
-
-
-class SetPasswordView(auth_views.PasswordResetConfirmView):
-    """The link of the invitation: choose a password, then the dashboard."""
-
-    template_name = "placement/company/set_password.html"
-    post_reset_login = True
-    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
-    success_url = reverse_lazy("placement:company_dashboard")
-
-    def get_user(self, uidb64):
-        user = super().get_user(uidb64)
-        # The same token generator serves other accounts' resets: this page is for HR users only.
-        return user if user is not None and active_company_user(user) else None
-
-    def form_valid(self, form):
-        messages.success(self.request, _("Your password has been saved. Welcome to the company portal."))
-        return super().form_valid(form)
-
-
-company_login = CompanyLoginView.as_view()
-company_logout = auth_views.LogoutView.as_view(next_page="placement:company_login")  # POST only
-set_password = SetPasswordView.as_view()
 
 
 # --- Dashboard and users ------------------------------------------------------------------------
@@ -115,8 +81,8 @@ def company_dashboard(request):
     return render(request, "placement/company/dashboard.html", context)
 
 
-@never_cache
 @company_user_required
+@limit_posts(group="company-invitation", rate_setting="RATELIMIT_INVITATION", keys=("user", "ip"))
 @require_http_methods(["GET", "POST"])
 def company_users(request):
     company = get_company(request)

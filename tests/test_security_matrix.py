@@ -145,6 +145,7 @@ PAGES = {
     "placement:company_login":   (OK,   OK,   OK,   OK,   OK,   COD,  COD,  OK,   OK,   OK,   OK,   OK,   OK),
     "placement:company_logout":  everyone(NA),
     "placement:company_set_password": everyone(OK),  # an invalid link: the page says so
+    "placement:company_password_reset": everyone(OK),
     "placement:company_users":   (CO,   NO,   NO,   NO,   NO,   OK,   OK,   NO,   NO,   NO,   NO,   NO,   NO),
     "placement:company_vacancies": (CO, NO,   NO,   NO,   NO,   OK,   OK,   NO,   NO,   NO,   NO,   NO,   NO),
     "placement:company_vacancy_create": (CO, NO, NO, NO,  NO,   OK,   OK,   NO,   NO,   NO,   NO,   NO,   NO),

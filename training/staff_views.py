@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 
 from disnaker import exports
 from disnaker.admin import can_reveal_personal_data
@@ -172,6 +173,7 @@ def _status_label(row) -> str:
     return STATUS_LABELS.get(row.current_status) or _("No tracer answer yet")
 
 
+@never_cache  # full NIKs: a shared computer's back button must not show them
 @staff_member_required
 def alumni_search(request):
     _require(request, "training.view_registration")
@@ -226,6 +228,7 @@ def _alumni_table(rows, *, reveal: bool):
     return header, (values(row) for row in rows.iterator(chunk_size=500))
 
 
+@never_cache  # full NIKs: a shared computer's back button must not show them
 @staff_member_required
 def alumni_export(request):
     _require(request, "training.view_registration")

@@ -3,7 +3,6 @@
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
@@ -11,12 +10,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from disnaker.access import JOB_SEEKERS, job_seeker_required
 from disnaker.formkit import person_field_label
-from disnaker.models import NikClaim
 from disnaker.pagecache import render_public_page
+from disnaker.portals import person_of
 from disnaker.ratelimit import limit_posts
 
 from . import selectors, services
@@ -28,26 +29,20 @@ from .models import Batch, Channel, Programme, Registration, Vocation
 PAGE_SIZE = 12
 
 
-job_seeker_required = login_required(login_url="account_login")
-
-
-def _person(request):
-    """The person linked to the account, or None (an account waiting for staff to check its NIK)."""
-    return getattr(request.user, "person", None)
+person_required = JOB_SEEKERS.person_required(
+    purpose=_lazy(
+        "To register for training and follow your registrations, your account must be linked to your personal "
+        "record (your NIK)."
+    )
+)
 
 
 def _get_registration_for_person(request, pk: int):
     """The caller's own registration; anyone else's answers 404 (its existence is not revealed)."""
-    person = _person(request)
+    person = person_of(request.user)
     if person is None:
         raise Http404
     return get_object_or_404(selectors.registrations_for_person(person=person), pk=pk)
-
-
-def _no_person(request):
-    waiting = NikClaim.objects.filter(user=request.user, status=NikClaim.Status.OPEN).exists()
-    context = {"waiting_for_staff": waiting}
-    return render(request, "training/no_person.html", context)
 
 
 # --- Catalogue and batch page ---------------------------------------------------------------
@@ -105,14 +100,12 @@ def _batch_full_problem(batch) -> list[dict]:
     return []
 
 
-@job_seeker_required
+@person_required
 @limit_posts(group="training-registration", rate_setting="RATELIMIT_REGISTRATION", keys=("user", "ip"))
 @require_http_methods(["GET", "POST"])
 def register(request, pk):
     batch = selectors.public_batch(pk=pk)
-    person = _person(request)
-    if person is None:
-        return _no_person(request)
+    person = person_of(request.user)
     problems = _eligibility_problems(person, batch) or _batch_full_problem(batch)
     posted = request.method == "POST"
     form = RegistrationForm(request.POST if posted else None, request.FILES if posted else None)
@@ -139,13 +132,10 @@ def register(request, pk):
 # --- The job seeker's own registrations -----------------------------------------------------
 
 
-@job_seeker_required
+@person_required
 @require_GET
 def my_registrations(request):
-    person = _person(request)
-    if person is None:
-        return _no_person(request)
-    registrations = selectors.registrations_for_person(person=person)
+    registrations = selectors.registrations_for_person(person=person_of(request.user))
     return render(request, "training/my_registrations.html", {"registrations": registrations})
 
 
@@ -184,7 +174,6 @@ def registration_decline(request, pk):
     return redirect("training:registration_detail", pk=registration.pk)
 
 
-@never_cache
 @job_seeker_required
 @require_GET
 def certificate_download(request, pk):

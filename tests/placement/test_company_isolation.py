@@ -19,6 +19,7 @@ EXPECTED = {
     "company_login":            (302, 302, 200, 200, 200),
     "company_logout":           (405, 405, 405, 405, 405),
     "company_set_password":     (200, 200, 200, 200, 200),
+    "company_password_reset":   (200, 200, 200, 200, 200),
     "company_users":            (200, 200, 302, 403, 403),
     "company_vacancies":        (200, 200, 302, 403, 403),
     "company_vacancy_create":   (200, 200, 302, 403, 403),
