@@ -106,7 +106,9 @@ class PendingUpload:
         """Keeps an uploaded file in private storage under a random name until it is confirmed."""
         extension = ".csv" if os.path.splitext(uploaded_file.name)[1].lower() == ".csv" else ".xlsx"
         uploaded_file.seek(0)
-        return private_storage().save(f"{self.folder}/{uuid.uuid4().hex}{extension}", uploaded_file)
+        # The portal's clock is written into the name: object stores keep no trustworthy modification time.
+        stamp = int(timezone.now().timestamp())
+        return private_storage().save(f"{self.folder}/{stamp}-{uuid.uuid4().hex}{extension}", uploaded_file)
 
     def parse_stored(self, name: str, parse_file):
         """The stored upload parsed again, or None when it is gone."""
@@ -120,6 +122,14 @@ class PendingUpload:
         if name.startswith(f"{self.folder}/"):
             private_storage().delete(name)
 
+    @staticmethod
+    def stored_at(storage, name: str) -> datetime.datetime:
+        """When the portal stored the upload: the stamp in its name, else the file's modification time."""
+        stamp = os.path.basename(name).split("-", 1)[0]
+        if stamp.isdigit():
+            return datetime.datetime.fromtimestamp(int(stamp), tz=datetime.UTC)
+        return storage.get_modified_time(name)
+
     def discard_stale(self, *, now: datetime.datetime | None = None, max_age=datetime.timedelta(days=1)) -> int:
         """Deletes uploads never confirmed (they hold NIKs); for a daily task. Returns how many."""
         now = now or timezone.now()
@@ -129,7 +139,7 @@ class PendingUpload:
         stale = [
             f"{self.folder}/{name}"
             for name in storage.listdir(self.folder)[1]
-            if now - storage.get_modified_time(f"{self.folder}/{name}") > max_age
+            if now - self.stored_at(storage, f"{self.folder}/{name}") > max_age
         ]
         for name in stale:
             storage.delete(name)
