@@ -90,7 +90,7 @@ ROLES: MutableMapping[str, dict] = _Roles()
 def _permissions_for(spec: dict):
     query = Q(pk__in=[])
     for app_label, actions in spec["apps"].items():
-        codename_prefixes = Q()
+        codename_prefixes = Q(pk__in=[])  # an app listed with no actions grants nothing (an empty Q() matches all)
         for action in actions:
             codename_prefixes |= Q(codename__startswith=f"{action}_")
         query |= Q(content_type__app_label=app_label) & codename_prefixes

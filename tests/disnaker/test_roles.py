@@ -46,3 +46,10 @@ def test_officers_see_nik_but_only_admin_manages_users():
     assert "delete_person" not in training
     assert "change_user" not in training
     assert "change_user" in admin
+
+
+def test_an_app_listed_without_actions_grants_nothing(monkeypatch):
+    spec = {"apps": {"training": ()}, "extra": ()}
+    monkeypatch.setitem(ROLES, HEAD_OF_OFFICE, spec)
+    roles_sync()
+    assert not Group.objects.get(name=HEAD_OF_OFFICE).permissions.exists()
