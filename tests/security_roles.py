@@ -90,6 +90,7 @@ STAFF_GRANTS = {
     "disnaker.kelurahan":                 ("vacd", "vac",     "vac",      "vac",   "v"),
     "disnaker.nikclaim":                  ("vacd", "vac",     "vac",      "vac",   "v"),
     "disnaker.person":                    ("vacd", "vac",     "vac",      "vac",   "v"),
+    "disnaker.sentreminder":              ("vacd", "vac",     "vac",      "vac",   "v"),
     "disnaker.publishedindicator":        ("vacd", "vac",     "vac",      "vac",   "v"),
     "disnaker.summary":                   ("vacd", "vac",     "vac",      "vac",   "v"),
     # BLK training
