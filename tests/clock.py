@@ -34,12 +34,19 @@ def start(destination: datetime.datetime | None = None) -> time_machine.travel:
 
 def environment() -> dict:
     """The environment that makes a child process started with ``python -m tests.clock`` share this clock."""
-    return {"TEST_CLOCK_NOW": datetime.datetime.now(datetime.UTC).isoformat()}
+    return {
+        "TEST_CLOCK_NOW": datetime.datetime.now(datetime.UTC).isoformat(),
+        "TEST_CLOCK_WALL": repr(time_machine.escape_hatch.time.time()),
+    }
 
 
 if __name__ == "__main__":
     # python -m tests.clock -m celery … : runs the module after travelling to TEST_CLOCK_NOW.
-    start(datetime.datetime.fromisoformat(os.environ["TEST_CLOCK_NOW"]))
+    # The child starts a few seconds after the stamp was taken: it moves on by as much, so its clock
+    # never lags the suite's.
+    lag = time_machine.escape_hatch.time.time() - float(os.environ.get("TEST_CLOCK_WALL", "0") or 0)
+    stamp = datetime.datetime.fromisoformat(os.environ["TEST_CLOCK_NOW"])
+    start(stamp + datetime.timedelta(seconds=max(lag, 0) if "TEST_CLOCK_WALL" in os.environ else 0))
     if sys.argv[1] != "-m":
         raise SystemExit("usage: python -m tests.clock -m MODULE [ARGS…]")
     module = sys.argv[2]
