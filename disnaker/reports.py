@@ -12,6 +12,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
@@ -20,7 +21,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import registry
+from . import disclosure, registry
 from .exports import csv_text, xlsx_text
 from .figures import Breakdown, Figure
 from .models import KbjiMajorGroup, KbliSection, PublishedIndicator, Summary
@@ -47,6 +48,7 @@ PARTS = {
 NOT_PARTS = {"total", "by"}
 
 CHART_ROWS = 10
+PROTECTION_TIMEOUT = 24 * 60 * 60
 
 
 # --- Numbers ------------------------------------------------------------------------------------
@@ -74,21 +76,35 @@ def summary_tables(summary: Summary, *, public: bool = False) -> list[dict]:
     A figure is ``{key, label, definition, unit, percent, total, total_display, parts, breakdowns}``;
     a breakdown ``{key, label, rows}`` with rows ``{code, label, value, display, suppressed}``.
     With ``public`` a breakdown cell of 1 to STATS_MIN_CELL - 1 is shown as "< 5" and its value
-    left out (None), so no one can be picked out of a small group; totals stay exact.
+    left out (None), so no one can be picked out of a small group; further cells are shown as "x"
+    and breakdowns withheld (``withheld``, no rows) where the "< 5" could otherwise be worked out
+    from the total and the other cells (``disnaker.disclosure``); totals stay exact.
     """
     stored = (summary.figures or {}).get("figures", {})
-    min_cell = settings.STATS_MIN_CELL if public else 0
+    protection = public_protection(stored) if public else disclosure.Protection()
     names = _code_names()
     sections = []
     for key, title in section_titles().items():
         figures = [
-            _figure_table(figure, stored[figure.key], min_cell, names)
+            _figure_table(figure, stored[figure.key], protection, names)
             for figure in all_figures()
             if figure.section == key and isinstance(stored.get(figure.key), dict)
         ]
         if figures:
             sections.append({"key": key, "title": str(title), "figures": figures})
     return sections
+
+
+def public_protection(stored: dict) -> disclosure.Protection:
+    """The cells hidden from the public in a summary's figures, worked out once per set of figures."""
+    min_cell = settings.STATS_MIN_CELL
+    key = disclosure.cache_key(stored, min_cell=min_cell)
+    protection = cache.get(key)
+    if protection is None:
+        percent = [figure.key for figure in all_figures() if figure.unit == PERCENT]
+        protection = disclosure.summary_protection(stored, min_cell=min_cell, percent=percent)
+        cache.set(key, protection, PROTECTION_TIMEOUT)
+    return protection
 
 
 def _code_names() -> dict[str, dict[str, str]]:
@@ -99,7 +115,7 @@ def _code_names() -> dict[str, dict[str, str]]:
     }
 
 
-def _figure_table(figure: Figure, value: dict, min_cell: int, names: dict) -> dict:
+def _figure_table(figure: Figure, value: dict, protection: disclosure.Protection, names: dict) -> dict:
     percent = figure.unit == PERCENT
     return {
         "key": figure.key,
@@ -110,7 +126,7 @@ def _figure_table(figure: Figure, value: dict, min_cell: int, names: dict) -> di
         "total": value.get("total"),
         "total_display": format_number(value.get("total"), percent=percent),
         "parts": _parts(value),
-        "breakdowns": _breakdowns(figure, value.get("by") or {}, min_cell, names),
+        "breakdowns": _breakdowns(figure, value.get("by") or {}, protection, names),
     }
 
 
@@ -132,16 +148,23 @@ def _parts(value: dict) -> list[dict]:
     return parts
 
 
-def _breakdowns(figure: Figure, by: dict, min_cell: int, names: dict) -> list[dict]:
+def _breakdowns(figure: Figure, by: dict, protection: disclosure.Protection, names: dict) -> list[dict]:
     known = [b for b in figure.breakdowns if b.key in by]
     unknown = [Breakdown(key, "", key) for key in by if figure.breakdown(key) is None]
     tables = []
     for breakdown in [*known, *unknown]:
         if breakdown.key in names and not breakdown.choices:
             breakdown = replace(breakdown, choices=tuple(names[breakdown.key].items()))
-        rows = [_cell(breakdown, code, n, min_cell) for code, n in _ordered(breakdown, by[breakdown.key])]
+        withheld = (figure.key, breakdown.key) in protection.withheld
+        rows = [
+            _cell(breakdown, code, n, protection.state((figure.key, breakdown.key, code)))
+            for code, n in _ordered(breakdown, by[breakdown.key])
+        ]
         if rows:
-            tables.append({"key": breakdown.key, "label": capfirst(str(breakdown.label)), "rows": rows})
+            label = capfirst(str(breakdown.label))
+            tables.append(
+                {"key": breakdown.key, "label": label, "rows": [] if withheld else rows, "withheld": withheld}
+            )
     return tables
 
 
@@ -153,18 +176,23 @@ def _ordered(breakdown: Breakdown, counts: dict) -> list[tuple[str, int]]:
 
 
 def small_cells() -> dict:
-    """How a suppressed cell is shown ("< 5") and the largest count it hides, for the notes explaining it."""
-    return {"shown": f"< {settings.STATS_MIN_CELL}", "largest": settings.STATS_MIN_CELL - 1}
+    """How suppressed cells are shown ("< 5", and "x" for those hidden so that a "< 5" cannot be worked
+    out) and the largest count a "< 5" hides, for the notes explaining them."""
+    return {
+        "shown": f"< {settings.STATS_MIN_CELL}",
+        "largest": settings.STATS_MIN_CELL - 1,
+        "hidden": disclosure.HIDDEN_SHOWN,
+    }
 
 
-def _cell(breakdown: Breakdown, code: str, n, min_cell: int) -> dict:
-    suppressed = n is not None and 1 <= n < min_cell
+def _cell(breakdown: Breakdown, code: str, n, state: str | None) -> dict:
+    shown = {disclosure.SMALL: small_cells()["shown"], disclosure.HIDDEN: disclosure.HIDDEN_SHOWN}
     return {
         "code": code,
         "label": breakdown.label_of(code),
-        "value": None if suppressed else n,
-        "display": small_cells()["shown"] if suppressed else format_number(n),
-        "suppressed": suppressed,
+        "value": None if state else n,
+        "display": shown[state] if state else format_number(n),
+        "suppressed": bool(state),
     }
 
 
