@@ -78,6 +78,12 @@ def recoverable_cells(published: Published) -> dict:
     return {cell: low for cell, (low, high) in feasible_ranges(published).items() if low == high}
 
 
+def consistent(published: Published) -> bool:
+    """Whether some values of the hidden cells fit every published relation (an attacker's guess of a
+    relation that does not hold usually fails this)."""
+    return _ranges(published)[1]
+
+
 def feasible_ranges(published: Published) -> dict:
     """``{cell: (lowest, highest)}`` each hidden cell can take, given every published relation.
 
@@ -87,21 +93,29 @@ def feasible_ranges(published: Published) -> dict:
     alone and its bounds are exact. A component too large to search keeps its interval bounds,
     which are never narrower than the truth.
     """
+    return _ranges(published)[0]
+
+
+def _ranges(published: Published) -> tuple[dict, bool]:
     domains = {
         cell: (shown.low, math.inf if shown.high is None else shown.high)
         for cell, shown in published.cells.items()
         if isinstance(shown, Bounds)
     }
     equations = _equations(published)
+    fits = all(constant == 0 for terms, constant in equations if not terms)
+    equations = [equation for equation in equations if equation[0]]
     ranges = {}
     for component in _components(equations, domains):
         variables = {cell for equation in component for cell in equation[0]}
         solved = _solve(component, {cell: domains[cell] for cell in variables}, [SEARCH_BUDGET])
         if solved:
             ranges.update(solved)
+        else:
+            fits = False
     for cell, domain in domains.items():
-        ranges.setdefault(cell, domain)  # in no relation: only its own bounds are known
-    return ranges
+        ranges.setdefault(cell, domain)  # in no relation (or none that fits): only its own bounds
+    return ranges, fits
 
 
 def _equations(published: Published) -> list[tuple[dict, int]]:
@@ -119,9 +133,7 @@ def _equations(published: Published) -> list[tuple[dict, int]]:
                 terms[cell] = terms.get(cell, 0) + coefficient
             else:
                 constant -= coefficient * shown
-        terms = {cell: c for cell, c in terms.items() if c}
-        if terms:
-            equations.append((terms, constant))
+        equations.append(({cell: c for cell, c in terms.items() if c}, constant))
     return equations
 
 
