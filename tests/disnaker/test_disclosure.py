@@ -326,3 +326,20 @@ def test_no_hidden_cell_of_a_city_scale_year_can_be_recovered(postgres, client):
     cells, hidden, recovered = attack_published(client)
     assert cells > 500 and hidden > 20
     assert recovered == []
+
+
+@pytest.mark.browser
+def test_a_page_with_hidden_cells_and_a_withheld_breakdown_passes_axe(live_server, page, axe):
+    figures = {
+        "figures": {
+            "training.registrations": {"total": 11, "by": {"funding": {"apbd": 10, "apbn": 1}}},
+            "training.graduates": {"total": 4, "by": {"sex": {"L": 4}, "vocation": {"Las": 2, "Listrik": 2}}},
+        },
+        "indicators": [],
+    }
+    make_summary(figures=figures)
+    page.goto(live_server.url + reverse("statistics"))
+    for summary in page.locator("details summary").all():
+        summary.click()
+    assert page.get_by_text("Tidak ditampilkan agar sel kecil tidak dapat dihitung.").is_visible()
+    assert axe(page) == []
