@@ -200,7 +200,8 @@ def _unseal(path: Path, target: Path, identities: list, recipients: Sequence[str
     with open(path, "rb") as source, open(target, "xb") as plain:
         try:
             pyrage.decrypt_io(source, plain, identities)
-        except pyrage.DecryptError as error:
+        except (pyrage.DecryptError, OSError) as error:
+            # A damaged payload is an OSError("decryption error") from pyrage; a full disk is one too.
             if "no matching keys" in str(error).lower():
                 raise _wrong_key(recipients, [str(i.to_public()) for i in identities]) from None
             raise BackupError(
