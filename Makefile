@@ -65,11 +65,13 @@ test: setup lint
 test-e2e: setup
 	DJANGO_DEBUG=1 $(VENV)/bin/pytest tests/e2e $(PYTEST_ARGS)
 
-# Database dump and media files into $(BACKUP_DIR)/<YYYYmmdd-HHMMSS>/ (README, "Backup and restore").
+# Database dump and media files, encrypted to BACKUP_AGE_RECIPIENTS, into $(BACKUP_DIR)/<YYYYmmdd-HHMMSS>/
+# (README, "Backup and restore").
 backup: $(VENV)/.installed
 	DJANGO_DEBUG=1 $(MANAGE) backup --dir "$(BACKUP_DIR)"
 
-# make restore FROM=backups/<YYYYmmdd-HHMMSS> [YES=1 to replace a database that holds rows]
+# make restore FROM=backups/<YYYYmmdd-HHMMSS> [YES=1 to replace a database that holds rows];
+# the secret key comes from BACKUP_AGE_IDENTITY or BACKUP_AGE_IDENTITY_FILE.
 restore: $(VENV)/.installed
 	@test -n "$(FROM)" || { echo "Usage: make restore FROM=backups/<YYYYmmdd-HHMMSS> [YES=1]"; exit 2; }
 	DJANGO_DEBUG=1 $(MANAGE) restore "$(FROM)" $(if $(YES),--yes)

@@ -5,7 +5,12 @@ copied with SQLite's backup API), ``media.tar.gz`` (MEDIA_ROOT, relative paths) 
 ``manifest.json``: when it was made, which database, the rows of every table, the media files'
 number and bytes, and the sha256 of both files, so that a restore can be checked against it.
 
-MEDIA_ROOT holds KTP scans and the database holds NIKs: backup folders are readable by their owner only.
+MEDIA_ROOT holds KTP scans and the database holds NIKs, so both files are encrypted with age
+(https://age-encryption.org, through pyrage) to the public keys of BACKUP_AGE_RECIPIENTS and named
+``*.age``: they are streamed through the encryption and never touch the disk in clear. Only the
+manifest stays readable (counts, sizes, hashes and the public keys: nothing about a person); it
+tells a restore which key it needs. Restoring decrypts both files into a private temporary folder
+before anything changes. Backup folders are readable by their owner only.
 """
 
 import datetime
@@ -16,16 +21,26 @@ import shutil
 import sqlite3
 import subprocess
 import tarfile
+import tempfile
+import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
+import pyrage
+from django.conf import settings
 from django.db.utils import load_backend
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_noop
 
 MANIFEST = "manifest.json"
 MEDIA_ARCHIVE = "media.tar.gz"
 DUMP_FILES = {"postgresql": "database.dump", "sqlite": "database.sqlite3"}
-FORMAT = 1
+ENCRYPTED_SUFFIX = ".age"
+FORMAT = 2
+# Format 1: the same files, never encrypted, without the "encryption" entry.
+READABLE_FORMATS = (1, 2)
 
 # libpq reads these from the environment, so neither the password nor anything else of DATABASE_URL
 # has to appear on a command line that `ps` shows.
@@ -46,6 +61,158 @@ class BackupError(Exception):
     """A backup or restore that cannot go on; the message tells the operator why."""
 
 
+def _bilingual(english: str, **values) -> str:
+    """The message in the portal's language (Indonesian), then in English for whoever reads the log."""
+    with translation.override(settings.LANGUAGE_CODE):
+        local = gettext(english) % values
+    text = english % values
+    return text if local == text else f"{local}\n{text}"
+
+
+# --- Keys -------------------------------------------------------------------------------------
+
+
+def keypair_generate() -> tuple[str, str]:
+    """A new age key pair: (public key ``age1...``, secret key ``AGE-SECRET-KEY-1...``)."""
+    identity = pyrage.x25519.Identity.generate()
+    return str(identity.to_public()), str(identity)
+
+
+def backup_recipients(*, configured: Sequence[str], unencrypted: bool, debug: bool) -> list[str]:
+    """The public keys a backup is encrypted to; empty only for a plain backup asked for in DEBUG."""
+    if unencrypted:
+        if not debug:
+            raise BackupError(
+                _bilingual(
+                    gettext_noop(
+                        "--unencrypted is refused when DJANGO_DEBUG is off: a backup of the portal holds "
+                        "every NIK and KTP scan. Set BACKUP_AGE_RECIPIENTS instead."
+                    )
+                )
+            )
+        return []
+    recipients = [value.strip() for value in configured if value.strip()]
+    if not recipients:
+        raise BackupError(
+            _bilingual(
+                gettext_noop(
+                    "BACKUP_AGE_RECIPIENTS is not set, and a backup holds every NIK and KTP scan: it is "
+                    "written only encrypted. Create a key pair with `python manage.py backup_keygen`, put its "
+                    "public key (age1...) in BACKUP_AGE_RECIPIENTS and keep the secret key off this server. "
+                    "Nothing was written."
+                )
+            )
+        )
+    for value in recipients:
+        _recipient(value)
+    return recipients
+
+
+def _recipient(value: str):
+    try:
+        return pyrage.x25519.Recipient.from_str(value)
+    except pyrage.RecipientError:
+        raise BackupError(
+            _bilingual(
+                gettext_noop(
+                    "BACKUP_AGE_RECIPIENTS holds '%(value)s', which is not an age public key (age1...). "
+                    "Nothing was written."
+                ),
+                value=value,
+            )
+        ) from None
+
+
+def identities_read(*, identity: str = "", identity_file: str = "") -> list[str]:
+    """The secret keys given in BACKUP_AGE_IDENTITY and in the file BACKUP_AGE_IDENTITY_FILE.
+
+    Both hold keys as ``backup_keygen`` (or ``age-keygen``) prints them: one per line, ``#`` comments.
+    """
+    text = identity
+    if identity_file:
+        try:
+            text += "\n" + Path(identity_file).read_text()
+        except OSError as error:
+            raise BackupError(
+                _bilingual(
+                    gettext_noop("The key file %(file)s cannot be read (%(error)s). Nothing was changed."),
+                    file=identity_file,
+                    error=error.strerror or error,
+                )
+            ) from None
+    lines = (line.strip() for line in text.replace(",", "\n").splitlines())
+    return [line for line in lines if line and not line.startswith("#")]
+
+
+def _identities(secrets: Sequence[str], recipients: Sequence[str]) -> list:
+    """The parsed secret keys, refused before anything changes when none opens the backup."""
+    if not secrets:
+        raise BackupError(
+            _bilingual(
+                gettext_noop(
+                    "This backup is encrypted and no key was given. Set BACKUP_AGE_IDENTITY to the secret "
+                    "key (AGE-SECRET-KEY-1...) of the public key %(recipients)s, or BACKUP_AGE_IDENTITY_FILE "
+                    "(or --identity-file) to the file holding it. Nothing was changed."
+                ),
+                recipients=", ".join(recipients),
+            )
+        )
+    identities = []
+    for secret in secrets:
+        try:
+            identities.append(pyrage.x25519.Identity.from_str(secret))
+        except pyrage.IdentityError:
+            raise BackupError(
+                _bilingual(
+                    gettext_noop("The key given is not an age secret key (AGE-SECRET-KEY-1...). Nothing was changed.")
+                )
+            ) from None
+    publics = [str(identity.to_public()) for identity in identities]
+    if not set(publics) & set(recipients):
+        raise _wrong_key(recipients, publics)
+    return identities
+
+
+def _wrong_key(recipients: Sequence[str], publics: Sequence[str]) -> BackupError:
+    return BackupError(
+        _bilingual(
+            gettext_noop(
+                "The key given does not open this backup: it was encrypted to %(recipients)s, and the key "
+                "given belongs to %(publics)s. Nothing was changed."
+            ),
+            recipients=", ".join(recipients),
+            publics=", ".join(publics),
+        )
+    )
+
+
+def _seal(source: BinaryIO, path: Path, recipients: Sequence[str]) -> None:
+    """Writes what ``source`` yields into ``path``, encrypted as it streams when there are recipients."""
+    with open(path, "xb") as target:
+        os.chmod(path, 0o600)
+        if recipients:
+            pyrage.encrypt_io(source, target, [_recipient(value) for value in recipients])
+        else:
+            shutil.copyfileobj(source, target, 1 << 20)
+
+
+def _unseal(path: Path, target: Path, identities: list, recipients: Sequence[str]) -> None:
+    with open(path, "rb") as source, open(target, "xb") as plain:
+        try:
+            pyrage.decrypt_io(source, plain, identities)
+        except (pyrage.DecryptError, OSError) as error:
+            # A damaged payload is an OSError("decryption error") from pyrage; a full disk is one too.
+            if "no matching keys" in str(error).lower():
+                raise _wrong_key(recipients, [str(i.to_public()) for i in identities]) from None
+            raise BackupError(
+                _bilingual(
+                    gettext_noop("%(file)s cannot be decrypted (%(error)s). Nothing was changed."),
+                    file=path,
+                    error=error,
+                )
+            ) from None
+
+
 @dataclass
 class RestoreResult:
     manifest: dict
@@ -62,9 +229,20 @@ class RestoreResult:
 
 
 def backup_create(
-    *, settings_dict: dict, media_root: Path, parent: Path, now: datetime.datetime | None = None
+    *,
+    settings_dict: dict,
+    media_root: Path,
+    parent: Path,
+    recipients: Sequence[str],
+    now: datetime.datetime | None = None,
 ) -> tuple[Path, dict]:
-    """Writes ``<parent>/<YYYYmmdd-HHMMSS>/``; returns it and its manifest. A failure leaves no folder."""
+    """Writes ``<parent>/<YYYYmmdd-HHMMSS>/``; returns it and its manifest. A failure leaves no folder.
+
+    Both files are encrypted to ``recipients`` (age public keys); with none they are written in clear,
+    which ``backup_recipients`` allows only in DEBUG and on request.
+    """
+    for value in recipients:
+        _recipient(value)
     now = timezone.localtime(now)
     parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     folder = parent / f"{now:%Y%m%d-%H%M%S}"
@@ -73,20 +251,30 @@ def backup_create(
     except FileExistsError:
         raise BackupError(f"{folder} already exists; wait a second and run the backup again.") from None
     try:
-        return folder, _write_backup(folder=folder, settings_dict=settings_dict, media_root=media_root, now=now)
+        return folder, _write_backup(
+            folder=folder, settings_dict=settings_dict, media_root=media_root, recipients=list(recipients), now=now
+        )
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
 
 
-def _write_backup(*, folder: Path, settings_dict: dict, media_root: Path, now: datetime.datetime) -> dict:
+def _write_backup(
+    *, folder: Path, settings_dict: dict, media_root: Path, recipients: list[str], now: datetime.datetime
+) -> dict:
     vendor = _vendor(settings_dict)
-    dump = folder / DUMP_FILES[vendor]
-    tables = _dump_postgresql(settings_dict, dump) if vendor == "postgresql" else _dump_sqlite(settings_dict, dump)
-    files, size = _media_archive(media_root, folder / MEDIA_ARCHIVE)
+    suffix = ENCRYPTED_SUFFIX if recipients else ""
+    dump = folder / (DUMP_FILES[vendor] + suffix)
+    if vendor == "postgresql":
+        tables = _dump_postgresql(settings_dict, dump, recipients)
+    else:
+        tables = _dump_sqlite(settings_dict, dump, recipients)
+    archive = folder / (MEDIA_ARCHIVE + suffix)
+    files, size = _media_archive(media_root, archive, recipients)
     manifest = {
         "format": FORMAT,
         "created_at": now.isoformat(timespec="seconds"),
+        "encryption": {"method": "age", "recipients": recipients} if recipients else None,
         "database": {
             "vendor": vendor,
             "name": str(settings_dict["NAME"]),
@@ -96,7 +284,7 @@ def _write_backup(*, folder: Path, settings_dict: dict, media_root: Path, now: d
             "rows": sum(tables.values()),
             "tables": tables,
         },
-        "media": {"file": MEDIA_ARCHIVE, "files": files, "bytes": size, "sha256": _sha256(folder / MEDIA_ARCHIVE)},
+        "media": {"file": archive.name, "files": files, "bytes": size, "sha256": _sha256(archive)},
     }
     # Written last, under its final name only once complete: a folder without it is no backup.
     partial = folder / f"{MANIFEST}.partial"
@@ -113,8 +301,12 @@ def manifest_read(*, folder: Path) -> dict:
     if not path.is_file():
         raise BackupError(f"{folder} is not a complete backup: {MANIFEST} is missing.")
     manifest = json.loads(path.read_text())
-    if manifest.get("format") != FORMAT:
-        raise BackupError(f"{path} has format {manifest.get('format')!r}; this portal reads format {FORMAT}.")
+    if manifest.get("format") not in READABLE_FORMATS:
+        raise BackupError(
+            f"{path} has format {manifest.get('format')!r}; this portal reads formats "
+            f"{', '.join(map(str, READABLE_FORMATS))}."
+        )
+    manifest.setdefault("encryption", None)
     for part in ("database", "media"):
         file = folder / manifest[part]["file"]
         if not file.is_file():
@@ -124,11 +316,14 @@ def manifest_read(*, folder: Path) -> dict:
     return manifest
 
 
-def backup_restore(*, folder: Path, settings_dict: dict, media_root: Path, replace: bool) -> RestoreResult:
+def backup_restore(
+    *, folder: Path, settings_dict: dict, media_root: Path, replace: bool, identities: Sequence[str] = ()
+) -> RestoreResult:
     """Restores the backup in ``folder`` into the database of ``settings_dict`` and into ``media_root``.
 
-    Everything is checked before anything changes: the manifest and sha256 of both files, the
-    vendor, the archive's paths, and, unless ``replace``, that the target database holds no rows.
+    Everything is checked before anything changes: the manifest and sha256 of both files, that
+    ``identities`` (age secret keys) decrypt an encrypted backup, the vendor, the archive's paths,
+    and, unless ``replace``, that the target database holds no rows.
     """
     manifest = manifest_read(folder=folder)
     vendor = _vendor(settings_dict)
@@ -136,10 +331,31 @@ def backup_restore(*, folder: Path, settings_dict: dict, media_root: Path, repla
         raise BackupError(
             f"This backup is of a {manifest['database']['vendor']} database; DATABASE_URL points at {vendor}."
         )
-    archive = folder / manifest["media"]["file"]
+    encryption = manifest["encryption"]
+    if not encryption:
+        return _restore_files(
+            manifest, folder / manifest["database"]["file"], folder / manifest["media"]["file"],
+            settings_dict=settings_dict, media_root=media_root, replace=replace,
+        )  # fmt: skip
+    keys = _identities(identities, encryption["recipients"])
+    # Decrypted in full first: a wrong key or a damaged file stops the restore before anything changes.
+    with tempfile.TemporaryDirectory(prefix="disnaker-restore-") as plain:
+        files = {}
+        for part in ("database", "media"):
+            name = manifest[part]["file"].removesuffix(ENCRYPTED_SUFFIX)
+            files[part] = Path(plain, name)
+            _unseal(folder / manifest[part]["file"], files[part], keys, encryption["recipients"])
+        return _restore_files(
+            manifest, files["database"], files["media"],
+            settings_dict=settings_dict, media_root=media_root, replace=replace,
+        )  # fmt: skip
+
+
+def _restore_files(
+    manifest: dict, dump: Path, archive: Path, *, settings_dict: dict, media_root: Path, replace: bool
+) -> RestoreResult:
     _check_archive(archive, media_root)
-    dump = folder / manifest["database"]["file"]
-    if vendor == "postgresql":
+    if _vendor(settings_dict) == "postgresql":
         created = _restore_postgresql(settings_dict, dump, replace=replace)
     else:
         created = _restore_sqlite(settings_dict, dump, replace=replace)
@@ -217,17 +433,28 @@ def _refuse_if_rows(settings_dict: dict, *, replace: bool) -> None:
         )
 
 
-def _dump_sqlite(settings_dict: dict, path: Path) -> dict[str, int]:
-    """A consistent copy through SQLite's backup API; the rows are counted in the copy itself."""
+def _dump_sqlite(settings_dict: dict, path: Path, recipients: Sequence[str]) -> dict[str, int]:
+    """A consistent copy through SQLite's backup API; the rows are counted in the copy itself.
+
+    The API writes a file, so the copy is made beside ``path`` and then sealed into it; the
+    database it copies is on the same disk in clear anyway.
+    """
+    copy = path.with_name(f".{DUMP_FILES['sqlite']}.copy")
     source = _connect(settings_dict)
     source.ensure_connection()
-    target = sqlite3.connect(path)
+    target = sqlite3.connect(copy)
     try:
         source.connection.backup(target)
     finally:
         target.close()
         source.close()
-    return table_counts(settings_dict={**settings_dict, "NAME": str(path)})
+    try:
+        tables = table_counts(settings_dict={**settings_dict, "NAME": str(copy)})
+        with open(copy, "rb") as plain:
+            _seal(plain, path, recipients)
+    finally:
+        copy.unlink()
+    return tables
 
 
 def _restore_sqlite(settings_dict: dict, dump: Path, *, replace: bool) -> bool:
@@ -256,17 +483,25 @@ def _libpq_env(settings_dict: dict, name: str | None = None) -> dict[str, str]:
     return os.environ | env
 
 
+def _missing_program(program: str) -> None:
+    if shutil.which(program) is None:
+        raise BackupError(f"{program} is not installed (Debian: apt-get install postgresql-client).")
+
+
 def _run(command: list[str], *, env: dict[str, str]) -> None:
     """Runs a PostgreSQL client program; its error output becomes the message of a BackupError."""
-    if shutil.which(command[0]) is None:
-        raise BackupError(f"{command[0]} is not installed (Debian: apt-get install postgresql-client).")
+    _missing_program(command[0])
     done = subprocess.run(command, env=env, capture_output=True, text=True)
     if done.returncode:
         raise BackupError(f"{command[0]} failed (exit {done.returncode}):\n{done.stderr.strip()}")
 
 
-def _dump_postgresql(settings_dict: dict, path: Path) -> dict[str, int]:
-    """pg_dump inside a snapshot exported by a transaction that counts the rows: both see one state."""
+def _dump_postgresql(settings_dict: dict, path: Path, recipients: Sequence[str]) -> dict[str, int]:
+    """pg_dump inside a snapshot exported by a transaction that counts the rows: both see one state.
+
+    pg_dump writes to a pipe that is sealed into ``path`` as it streams: no clear copy on disk.
+    """
+    _missing_program("pg_dump")
     connection = _connect(settings_dict)
     try:
         with connection.cursor() as cursor:
@@ -274,12 +509,26 @@ def _dump_postgresql(settings_dict: dict, path: Path) -> dict[str, int]:
             cursor.execute("SELECT pg_export_snapshot()")
             snapshot = cursor.fetchone()[0]
             counts = _count_rows(connection, cursor)
-            command = ["pg_dump", "--format=custom", "--no-owner", f"--snapshot={snapshot}", f"--file={path}"]
-            _run(command, env=_libpq_env(settings_dict))
+            command = ["pg_dump", "--format=custom", "--no-owner", f"--snapshot={snapshot}"]
+            _pipe_into(command, path, recipients, env=_libpq_env(settings_dict))
             cursor.execute("COMMIT")
     finally:
         connection.close()
     return counts
+
+
+def _pipe_into(command: list[str], path: Path, recipients: Sequence[str], *, env: dict[str, str]) -> None:
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=errors)
+        try:
+            with process.stdout:
+                _seal(process.stdout, path, recipients)
+        finally:
+            returncode = process.wait()
+        if returncode:
+            errors.seek(0)
+            message = errors.read().decode(errors="replace").strip()
+            raise BackupError(f"{command[0]} failed (exit {returncode}):\n{message}")
 
 
 def _restore_postgresql(settings_dict: dict, dump: Path, *, replace: bool) -> bool:
@@ -338,11 +587,29 @@ def _media_files(media_root: Path) -> list[Path]:
     return sorted(path for path in paths if path.is_file() and not path.is_symlink())
 
 
-def _media_archive(media_root: Path, archive: Path) -> tuple[int, int]:
+def _media_archive(media_root: Path, archive: Path, recipients: Sequence[str]) -> tuple[int, int]:
+    """Tars MEDIA_ROOT into a pipe that a second thread reads and seals into ``archive``."""
     files = _media_files(media_root)
-    with tarfile.open(archive, "w:gz") as tar:
-        for path in files:
-            tar.add(path, arcname=path.relative_to(media_root).as_posix(), recursive=False)
+    read_end, write_end = os.pipe()
+    failures: list[BaseException] = []
+
+    def write_tar() -> None:
+        try:
+            with open(write_end, "wb") as pipe, tarfile.open(fileobj=pipe, mode="w|gz") as tar:
+                for path in files:
+                    tar.add(path, arcname=path.relative_to(media_root).as_posix(), recursive=False)
+        except BaseException as error:  # noqa: BLE001 - raised again by the caller's thread
+            failures.append(error)
+
+    writer = threading.Thread(target=write_tar, name="backup-media-tar")
+    writer.start()
+    try:
+        with open(read_end, "rb") as pipe:
+            _seal(pipe, archive, recipients)
+    finally:
+        writer.join()
+    if failures:
+        raise failures[0]
     return len(files), sum(path.stat().st_size for path in files)
 
 

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, connection
 
-from disnaker.backup import BackupError, backup_restore
+from disnaker.backup import BackupError, backup_restore, identities_read
 
 from .backup import size
 
@@ -13,18 +13,29 @@ class Command(BaseCommand):
     help = (
         "Restores a backup folder into the database of DATABASE_URL (created when it does not exist) and "
         "into MEDIA_ROOT, then compares the rows of every table with the backup's manifest. "
-        "A database that already holds rows is replaced only with --yes."
+        "A database that already holds rows is replaced only with --yes. An encrypted backup needs its "
+        "secret key: BACKUP_AGE_IDENTITY, BACKUP_AGE_IDENTITY_FILE or --identity-file."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("folder", help="a backup folder, e.g. backups/20261015-020000")
         parser.add_argument("--yes", action="store_true", help="replace the rows the database already holds")
+        parser.add_argument(
+            "--identity-file",
+            default=settings.BACKUP_AGE_IDENTITY_FILE,
+            help="file with the age secret key of an encrypted backup (default: BACKUP_AGE_IDENTITY_FILE)",
+        )
 
-    def handle(self, *args, folder, yes, **options):
+    def handle(self, *args, folder, yes, identity_file, **options):
         target = connection.settings_dict
         try:
+            identities = identities_read(identity=settings.BACKUP_AGE_IDENTITY, identity_file=identity_file)
             result = backup_restore(
-                folder=Path(folder), settings_dict=target, media_root=Path(settings.MEDIA_ROOT), replace=yes
+                folder=Path(folder),
+                settings_dict=target,
+                media_root=Path(settings.MEDIA_ROOT),
+                replace=yes,
+                identities=identities,
             )
         except (BackupError, DatabaseError) as error:
             raise CommandError(str(error)) from None
