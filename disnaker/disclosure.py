@@ -242,7 +242,10 @@ def protect(tables: list[Table], values: dict, *, min_cell: int) -> Protection:
         if sum(part in protection.hidden for part in table.parts) == 1:
             _hide_more(table, values, protection)
     while recovered := recoverable_cells(published_view(tables, values, protection, min_cell=min_cell)):
-        for table in _tables_with(tables, recovered, protection):
+        to_protect = _tables_with(tables, recovered, protection)
+        if not to_protect:  # only parts are ever hidden, so a recovered cell is always some table's part
+            raise ValueError(f"no published table has the recovered cells {sorted(map(repr, recovered))}")
+        for table in to_protect:
             _hide_more(table, values, protection)
     return protection
 

@@ -420,7 +420,8 @@ def _local_time(moment) -> str:
 
 
 def summary_csv(summary: Summary, *, public: bool = True) -> str:
-    """Long format (section, figure, breakdown, item, value); small cells "< 5" when ``public``.
+    """Long format (section, figure, breakdown, item, value); when ``public``, small cells "< 5", the
+    cells hidden to protect them "x", and withheld breakdowns left out (as on the page).
 
     Every text cell goes through the export kit, so a vocation named "=HYPERLINK(…)" stays text.
     """

@@ -82,7 +82,8 @@ def account_profile(request):
 
 
 # --- Public statistics ------------------------------------------------------------------------
-# Aggregates only, from published summaries: small breakdown cells are suppressed, no one is named.
+# Aggregates only, from published summaries: small breakdown cells are suppressed so that no total
+# gives them away (disnaker.disclosure), no one is named.
 
 
 @require_GET

@@ -140,6 +140,10 @@ def test_public_tables_show_cells_of_one_to_four_as_less_than_five_and_keep_tota
     assert (vocation["Listrik"]["display"], vocation["Listrik"]["value"]) == ("< 5", None)
     assert _breakdown(registrations, "sex")["P"]["display"] == "5"
     assert _breakdown(_figure(sections, "placement.placements"), "source")["other"]["display"] == "0"
+    # one "< 5" beside the total would be the total minus the rest: the next smallest cell is hidden too
+    disability = _breakdown(registrations, "disability")
+    assert (disability["netra"]["display"], disability["-"]["display"], disability["-"]["value"]) == ("< 5", "x", None)
+    assert _breakdown(_figure(sections, "placement.positions"), "sector")["C"]["display"] == "x"
 
 
 def test_staff_tables_keep_every_cell():
