@@ -35,14 +35,6 @@ def validate_document(upload) -> None:
             code="too_large",
             params={"size": filesizeformat(upload.size)},
         )
-    if document_kind(upload) is None:
-        raise ValidationError(
-            _(
-                "This file is not a PDF, JPG or PNG, whatever its name says. "
-                "Upload a scan or photo in one of these formats."
-            ),
-            code="file_type",
-        )
 
 
 class DocumentField(forms.FileField):
