@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -15,6 +15,7 @@ from .admin_actions import ServiceAction, ServiceActionsMixin
 from .admin_site import DisnakerModelAdmin, HistoryAdmin
 from .models import PublishedIndicator, Summary
 from .periods import Period
+from .storage import file_download
 
 SUMMARY_EXPORT = exports.declare("disnaker.summary", formats=("xlsx",))
 
@@ -160,7 +161,7 @@ class SummaryAdmin(ServiceActionsMixin, HistoryAdmin, DisnakerModelAdmin):
         if not summary.pdf:
             raise Http404(_("The PDF of this summary is not ready yet."))
         name = f"ringkasan-{summary.period.key}.pdf"
-        return FileResponse(summary.pdf.open("rb"), as_attachment=True, filename=name, content_type="application/pdf")
+        return file_download(summary.pdf, filename=name)
 
     def xlsx_view(self, request, pk):
         from .reports import summary_xlsx

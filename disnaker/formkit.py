@@ -10,11 +10,10 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from . import documents
 from .models import Person
 
 MAX_DOCUMENT_BYTES = 2 * 1024 * 1024
-# What the first bytes of a file say it is; the name the uploader gave it proves nothing.
-DOCUMENT_SIGNATURES = {b"%PDF-": "pdf", b"\xff\xd8\xff": "jpg", b"\x89PNG\r\n\x1a\n": "png"}
 DOCUMENT_ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
 
 
@@ -23,7 +22,7 @@ def document_kind(upload) -> str | None:
     upload.seek(0)
     head = upload.read(8)
     upload.seek(0)
-    return next((kind for magic, kind in DOCUMENT_SIGNATURES.items() if head.startswith(magic)), None)
+    return documents.kind_of(head)
 
 
 def validate_document(upload) -> None:
@@ -36,26 +35,22 @@ def validate_document(upload) -> None:
             code="too_large",
             params={"size": filesizeformat(upload.size)},
         )
-    if document_kind(upload) is None:
-        raise ValidationError(
-            _(
-                "This file is not a PDF, JPG or PNG, whatever its name says. "
-                "Upload a scan or photo in one of these formats."
-            ),
-            code="file_type",
-        )
 
 
 class DocumentField(forms.FileField):
-    """A PDF/JPG/PNG of at most 2 MB, renamed by its real type (the original name may hold the NIK)."""
+    """A PDF/JPG/PNG of at most 2 MB that cannot carry code (see ``disnaker.documents``).
+
+    The cleaned value is a new file named by its real type (the original name may hold the NIK):
+    a picture re-encoded, a PDF checked.
+    """
 
     default_validators = [validate_document]
     widget = forms.FileInput(attrs={"accept": DOCUMENT_ACCEPT})
 
     def clean(self, data, initial=None):
         upload = super().clean(data, initial)
-        if upload:
-            upload.name = f"document.{document_kind(upload)}"
+        if upload and upload is not initial:
+            upload = documents.document_clean(upload)
         return upload
 
 

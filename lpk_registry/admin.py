@@ -5,6 +5,7 @@ what the institution sent and are never edited here.
 """
 
 import datetime
+import os
 
 from django import forms
 from django.contrib import admin, messages
@@ -27,7 +28,9 @@ from django.views.decorators.http import require_POST
 from disnaker.admin import can_reveal_personal_data
 from disnaker.admin_actions import ServiceAction, ServiceActionsMixin, failure_text
 from disnaker.admin_site import DisnakerModelAdmin, HistoryAdmin, QueueStatusFilter, YearFilter, related_count
+from disnaker.formkit import DocumentField
 from disnaker.nik import mask_nik, normalize_nik
+from disnaker.storage import file_download
 
 from . import compliance, reminders, services
 from .models import (
@@ -178,11 +181,35 @@ class OverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
+class LicenceForm(forms.ModelForm):
+    """The licence scan is checked like every uploaded document: it cannot carry code."""
+
+    document = DocumentField(label=_("licence document"), required=False, help_text=_("PDF, JPG or PNG, at most 2 MB."))
+
+    class Meta:
+        model = Licence
+        fields = ("institution", "number", "issued_on", "valid_until", "status", "document")
+
+
+def licence_document_link(licence: Licence):
+    """A link to download the stored scan (private files have no public URL), or a dash."""
+    if not licence.pk or not licence.document:
+        return "-"
+    url = reverse("admin:lpk_registry_licence_document", args=[licence.pk])
+    return format_html('<a href="{}">{}</a>', url, gettext("Download"))
+
+
 class LicenceInline(admin.TabularInline):
     model = Licence
-    fields = ("number", "issued_on", "valid_until", "status", "document")
+    form = LicenceForm
+    fields = ("number", "issued_on", "valid_until", "status", "document", "stored_document")
+    readonly_fields = ("stored_document",)
     extra = 0
     show_change_link = True
+
+    @admin.display(description=_("stored document"))
+    def stored_document(self, obj):
+        return licence_document_link(obj)
 
 
 class AccreditationInline(admin.TabularInline):
@@ -409,10 +436,30 @@ class LicenceAdmin(HistoryAdmin, DisnakerModelAdmin):
     list_filter = (LicenceOwnExpiryFilter, "status")
     autocomplete_fields = ("institution",)
     ordering = ("valid_until",)
+    form = LicenceForm
+    readonly_fields = ("stored_document",)
 
     @admin.display(description=_("expiry"), ordering="valid_until")
     def expiry(self, obj):
         return expiry_badge(obj.valid_until, revoked=obj.status == Licence.Status.REVOKED)
+
+    @admin.display(description=_("stored document"))
+    def stored_document(self, obj):
+        return licence_document_link(obj)
+
+    def get_urls(self):
+        document = self.admin_site.admin_view(self.document_view)
+        return [
+            path("<int:pk>/dokumen/", document, name="lpk_registry_licence_document"),
+            *super().get_urls(),
+        ]
+
+    def document_view(self, request, pk: int):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        licence = get_object_or_404(Licence, pk=pk)
+        extension = os.path.splitext(licence.document.name)[1].lower() if licence.document else ""
+        return file_download(licence.document, filename=f"izin-lpk-{licence.pk}{extension}")
 
 
 @admin.register(Accreditation)

@@ -1,12 +1,11 @@
 """The job seeker's AK/1 card pages (/akun/ak1/…) and the staff's access to its documents."""
 
-import mimetypes
 import os
 
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -16,6 +15,7 @@ from disnaker.access import JOB_SEEKERS, job_seeker_required
 from disnaker.admin import can_reveal_personal_data
 from disnaker.portals import person_of
 from disnaker.ratelimit import limit_posts
+from disnaker.storage import file_download
 
 from . import cards
 from .forms_ak1 import CardApplicationForm, CardRevisionForm, RereportForm
@@ -27,8 +27,6 @@ person_required = JOB_SEEKERS.person_required(
 # Every application sends files for staff to check: one account and one address may send only so many.
 limit_applications = limit_posts(group="ak1-application", rate_setting="RATELIMIT_AK1", keys=("user", "ip"))
 
-# Files a browser may show inline; anything else is downloaded, never rendered.
-INLINE_TYPES = {"application/pdf", "image/jpeg", "image/png"}
 DOCUMENT_FIELDS = {"photo": "photo", "ktp": "ktp_document", "diploma": "diploma_document"}
 
 
@@ -162,20 +160,5 @@ def staff_document(request, pk: int, kind: str):
         raise Http404
     card = get_object_or_404(JobSeekerCard, pk=pk)
     file = getattr(card, field)
-    if not file:
-        raise Http404
-    try:
-        handle = file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    extension = os.path.splitext(file.name)[1].lower()
-    content_type = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
-    inline = content_type in INLINE_TYPES
-    response = FileResponse(
-        handle,
-        as_attachment=not inline,
-        filename=f"ak1-{kind}-{card.pk}{extension}",  # what the file is, never whose
-        content_type=content_type if inline else "application/octet-stream",
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    extension = os.path.splitext(file.name)[1].lower() if file else ""
+    return file_download(file, filename=f"ak1-{kind}-{card.pk}{extension}")  # what the file is, never whose

@@ -226,3 +226,50 @@ def signup_form(**overrides) -> dict:
         "password2": "kartu-kuning-2026",
     }
     return data | overrides
+
+
+# --- Documents to upload: real files, since uploads are parsed (PDF) or decoded and re-encoded (pictures) ---
+
+
+def pdf_bytes(*, size: int | None = None) -> bytes:
+    """A valid one-page PDF made by pypdf, padded inside its metadata to exactly ``size`` bytes if given."""
+    import io
+
+    from pypdf import PdfWriter
+
+    padding = 0
+    for _attempt in range(5):  # the offsets written after the padding may grow by a digit
+        writer = PdfWriter()
+        writer.add_blank_page(width=595, height=842)
+        if size is not None:
+            writer.add_metadata({"/Subject": "0" * padding})
+        buffer = io.BytesIO()
+        writer.write(buffer)
+        data = buffer.getvalue()
+        if size is None or len(data) == size:
+            return data
+        padding += size - len(data)
+        if padding < 0:
+            break
+    raise ValueError(f"no PDF of exactly {size} bytes")
+
+
+PDF_BYTES = pdf_bytes()
+
+
+def _picture(format_: str, size: tuple[int, int], colour: str) -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, format=format_)
+    return buffer.getvalue()
+
+
+def png_bytes(size: tuple[int, int] = (30, 40), colour: str = "white") -> bytes:
+    return _picture("PNG", size, colour)
+
+
+def jpeg_bytes(size: tuple[int, int] = (30, 40), colour: str = "white") -> bytes:
+    return _picture("JPEG", size, colour)

@@ -19,7 +19,6 @@ there alone makes the matrix fail, and ``grant_differences()`` names it. To add 
 """
 
 import datetime
-import io
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
@@ -35,8 +34,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from import_export.admin import ExportMixin, ImportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-# The group names and roles_sync only: what the roles may do is written out below.
 from disnaker.roles import ADMIN, HEAD_OF_OFFICE, LPK_SUPERVISOR, PLACEMENT_OFFICER, TRAINING_OFFICER, roles_sync
+
+# The group names and roles_sync only: what the roles may do is written out below.
+from tests.factories import PDF_BYTES, png_bytes
 
 # --- Who visits -----------------------------------------------------------------------------------
 
@@ -330,16 +331,6 @@ def autocomplete_fields() -> list[tuple[type[models.Model], str]]:
 
 
 # --- The world: one set of people and objects for the whole module -------------------------------------
-
-PDF_BYTES = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
-
-
-def png_bytes() -> bytes:
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.new("RGB", (30, 40), "white").save(buffer, format="PNG")
-    return buffer.getvalue()
 
 
 def file_fields() -> list[models.FileField]:

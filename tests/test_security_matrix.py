@@ -177,6 +177,7 @@ PAGES = {
     "admin:disnaker_summary_xlsx":     staff(OK, OK, OK, OK, OK, OK),
     "admin:training_registration_competency": staff(OK, OK, NO, NO, NO, OK),
     "admin:lpk_registry_institution_compliance": staff(OK, NO, NO, OK, OK, OK),
+    "admin:lpk_registry_licence_document": staff(NF, NO, NO, NF, NF, NF),  # let in: the licence has no scan
     "admin:lpk_registry_institution_invite": staff(OK, NO, NO, OK, NO, OK),
     "admin:lpk_registry_graduatereport_accept": staff(NA, NA, NA, NA, NA, NA),  # POST only
     "admin:lpk_registry_graduatereport_return": staff(OK, NO, NO, OK, NO, OK),
@@ -230,6 +231,7 @@ URL_KWARGS = {
     "admin:disnaker_summary_xlsx": lambda w: {"pk": w.summary.pk},
     "admin:training_registration_competency": lambda w: {"object_id": w.registration.pk},
     "admin:lpk_registry_institution_invite": lambda w: {"object_id": w.institution.pk},
+    "admin:lpk_registry_licence_document": lambda w: {"pk": w.licence.pk},
     "admin:lpk_registry_graduatereport_accept": lambda w: {"object_id": w.graduatereport.pk},
     "admin:lpk_registry_graduatereport_return": lambda w: {"object_id": w.graduatereport.pk},
 }

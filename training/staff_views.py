@@ -5,7 +5,6 @@ model permission it needs, answering 403 to a role without it: hiding a link is 
 """
 
 import datetime
-import mimetypes
 import os
 
 from django.contrib import admin, messages
@@ -13,7 +12,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,14 +23,12 @@ from django.views.decorators.cache import never_cache
 from disnaker import exports
 from disnaker.admin import can_reveal_personal_data
 from disnaker.forms import add_service_errors
+from disnaker.storage import file_download
 
 from . import services
 from .alumni import alumni_search as search_alumni
 from .forms_staff import AlumniFilterForm, AttendanceForm, WalkInForm
 from .models import Attendance, Batch, ParticipantCertificate, Registration, TracerStatus
-
-# Files a browser may show inline; anything else is downloaded, never rendered.
-INLINE_TYPES = {"application/pdf", "image/jpeg", "image/png"}
 
 
 def _require(request, *permissions: str) -> None:
@@ -246,25 +243,6 @@ def alumni_export(request):
 DOCUMENT_FIELDS = {"ktp": "ktp_document", "diploma": "diploma_document"}
 
 
-def _stream(file, *, filename: str) -> FileResponse:
-    if not file:
-        raise Http404
-    try:
-        handle = file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    content_type = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
-    inline = content_type in INLINE_TYPES
-    response = FileResponse(
-        handle,
-        as_attachment=not inline,
-        filename=filename,
-        content_type=content_type if inline else "application/octet-stream",
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 @staff_member_required
 def document(request, pk: int, kind: str):
     _require(request, "training.view_registration")
@@ -277,11 +255,11 @@ def document(request, pk: int, kind: str):
     file = getattr(registration, field)
     # The name says what the file is, never whose (no NIK or name in a download).
     extension = os.path.splitext(file.name)[1].lower() if file else ""
-    return _stream(file, filename=f"{kind}-{registration.pk}{extension}")
+    return file_download(file, filename=f"{kind}-{registration.pk}{extension}")
 
 
 @staff_member_required
 def certificate_download(request, pk: int):
     _require(request, "training.view_participantcertificate")
     certificate = get_object_or_404(ParticipantCertificate, pk=pk)
-    return _stream(certificate.pdf, filename=f"sertifikat-{certificate.number.replace('/', '-')}.pdf")
+    return file_download(certificate.pdf, filename=f"sertifikat-{certificate.number.replace('/', '-')}.pdf")

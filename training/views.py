@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +19,7 @@ from disnaker.formkit import person_field_label
 from disnaker.pagecache import render_public_page
 from disnaker.portals import person_of
 from disnaker.ratelimit import limit_posts
+from disnaker.storage import file_download
 
 from . import selectors, services
 from .eligibility import eligibility_errors
@@ -179,15 +180,11 @@ def registration_decline(request, pk):
 def certificate_download(request, pk):
     registration = _get_registration_for_person(request, pk)
     certificate = getattr(registration, "certificate", None)
-    if certificate is None or not certificate.pdf or certificate.generated_at is None:
+    if certificate is None or certificate.generated_at is None:
         raise Http404
-    try:
-        pdf = certificate.pdf.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
     # The number (BLK/<year>/<batch>/<id>) names the file; the holder's NIK never does.
     filename = "sertifikat-{}.pdf".format(certificate.number.replace("/", "-"))
-    return FileResponse(pdf, as_attachment=True, filename=filename, content_type="application/pdf")
+    return file_download(certificate.pdf, filename=filename)
 
 
 # --- Public pages reached by a code ---------------------------------------------------------

@@ -1,7 +1,6 @@
 """Rate limits on sign-up and training registration: POSTs counted per address (and account) in the cache."""
 
 import datetime
-import io
 import uuid
 
 import pytest
@@ -15,14 +14,22 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from disnaker.ratelimit import client_ip, rate_limits_clear
-from tests.factories import SIGNUP_BIRTH, BatchFactory, PersonFactory, job_seeker, make_nik, signup_form
+from tests.factories import (
+    PDF_BYTES,
+    SIGNUP_BIRTH,
+    BatchFactory,
+    PersonFactory,
+    job_seeker,
+    make_nik,
+    png_bytes,
+    signup_form,
+)
 from training.models import Registration
 
 pytestmark = pytest.mark.ratelimit
 
 User = get_user_model()
 SIGNUP_URL = "/akun/daftar/"
-PDF_BYTES = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 
 
 @pytest.fixture(autouse=True)
@@ -118,13 +125,9 @@ def private_files(tmp_path, monkeypatch):
 
 
 def documents() -> dict:
-    from PIL import Image
-
-    png = io.BytesIO()
-    Image.new("RGB", (4, 4), "white").save(png, format="PNG")
     return {
         "ktp_document": SimpleUploadedFile("ktp.pdf", PDF_BYTES, content_type="application/pdf"),
-        "diploma_document": SimpleUploadedFile("ijazah.png", png.getvalue(), content_type="image/png"),
+        "diploma_document": SimpleUploadedFile("ijazah.png", png_bytes(size=(4, 4)), content_type="image/png"),
     }
 
 

@@ -264,6 +264,9 @@ def test_pdf_download_waits_for_the_pdf(admin_client, city, summary_files):
     response = admin_client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["Content-Security-Policy"] == "sandbox; default-src 'none'"
+    assert response["X-Content-Type-Options"] == "nosniff"
     assert b"".join(response.streaming_content).startswith(b"%PDF")
 
 

@@ -14,16 +14,11 @@ from django.utils import timezone
 
 from placement import cards, tasks
 from placement.models import CardReport, CardSequence, CardStatus, JobSeekerCard
-from tests.factories import PersonFactory, UserFactory
+from tests.factories import PDF_BYTES, PersonFactory, UserFactory, png_bytes
 
 pytestmark = pytest.mark.django_db
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
-# A 1 × 1 PNG.
-PNG_BYTES = bytes.fromhex(
-    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c63f8cfc0f01f0005"
-    "0001ff5ca3b6c40000000049454e44ae426082"
-)
+PNG_BYTES = png_bytes(size=(1, 1))
 JAKARTA = datetime.timezone(datetime.timedelta(hours=7))
 
 

@@ -1,14 +1,18 @@
 """The job seeker's AK/1 pages and the staff's admin queue."""
 
 import datetime
+import io
+import os
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from PIL import Image, PngImagePlugin
 
 from placement import cards
 from placement.models import CardReport, CardStatus, JobSeekerCard
+from tests.disnaker.test_documents import HOSTILE, hostile_upload
 from tests.factories import PersonFactory, UserFactory, job_seeker
 
 from .test_ak1 import PDF_BYTES, PNG_BYTES, apply, private_files  # noqa: F401 - the fixture is used
@@ -217,3 +221,32 @@ def test_staff_document_needs_the_reveal_permission(client, officer, verifier):
     response = client.get(url)
     assert response.status_code == 200 and b"".join(response.streaming_content) == PDF_BYTES
     assert client.get(reverse("placement:ak1_staff_document", args=[card.pk, "other"])).status_code == 404
+
+
+@pytest.mark.parametrize("name", list(HOSTILE))
+@pytest.mark.parametrize("field", ["photo", "ktp_document", "diploma_document"])
+def test_a_hostile_document_is_refused_beside_its_field_and_nothing_is_stored(client, seeker, field, name):
+    response = client.post(reverse("placement:ak1_apply"), _upload_data(**{field: hostile_upload(name)}))
+    html = _html(response)
+    assert response.status_code == 200
+    errors = response.context["form"].errors.as_data()
+    assert list(errors) == [field]
+    assert f'id="id_{field}_error"' in html
+    assert html.split(f'id="id_{field}_error">', 1)[1].split("</div>", 1)[0].strip()
+    assert not JobSeekerCard.objects.exists()
+    folder = JobSeekerCard._meta.get_field("photo").storage.location  # the temporary folder of private_files
+    assert [n for _root, _dirs, names in os.walk(folder) for n in names] == []
+
+
+def test_a_clean_photo_is_stored_re_encoded_without_its_metadata(client, seeker):
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Author", "Sri Wahyuni, Jl. Kenari No. 3")
+    buffer = io.BytesIO()
+    Image.new("RGB", (3, 4), "white").save(buffer, format="PNG", pnginfo=info)
+    photo = SimpleUploadedFile("foto.png", buffer.getvalue(), content_type="image/png")
+    client.post(reverse("placement:ak1_apply"), _upload_data(photo=photo))
+    card = JobSeekerCard.objects.get(person=seeker.person)
+    with card.photo.open("rb") as stored:
+        kept = stored.read()
+    assert b"Kenari" not in kept and Image.open(io.BytesIO(kept)).size == (3, 4)
+    assert card.photo.name.endswith(".png") and card.ktp_document.name.endswith(".pdf")

@@ -1,17 +1,14 @@
 """Fixtures of the public training pages: a job seeker, documents to upload, private files in tmp."""
 
 import datetime
-import io
 
 import pytest
 from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from tests.factories import PersonFactory, job_seeker, make_nik
+from tests.factories import PersonFactory, job_seeker, make_nik, pdf_bytes, png_bytes
 from training.models import ParticipantCertificate, Registration
-
-PDF_BYTES = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 
 
 def login_in_english(client, user):
@@ -55,16 +52,11 @@ def seeker_client(seeker):
 
 
 def pdf_upload(name="ktp.pdf", size=None) -> SimpleUploadedFile:
-    content = PDF_BYTES if size is None else PDF_BYTES + b"0" * (size - len(PDF_BYTES))
-    return SimpleUploadedFile(name, content, content_type="application/pdf")
+    return SimpleUploadedFile(name, pdf_bytes(size=size), content_type="application/pdf")
 
 
 def png_upload(name="ijazah.png") -> SimpleUploadedFile:
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.new("RGB", (4, 4), "white").save(buffer, format="PNG")
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+    return SimpleUploadedFile(name, png_bytes(size=(4, 4)), content_type="image/png")
 
 
 @pytest.fixture

@@ -14,11 +14,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from disnaker.models import EducationLevel, NikClaim
-from tests.factories import BatchFactory, RegistrationFactory, UserFactory, job_seeker
+from tests.factories import PDF_BYTES, BatchFactory, RegistrationFactory, UserFactory, job_seeker
 from training import services, views
 from training.models import ParticipantCertificate, Registration
 
-from .conftest import PDF_BYTES, seeker_person
+from .conftest import seeker_person
 
 pytestmark = pytest.mark.django_db
 

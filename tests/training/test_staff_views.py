@@ -17,6 +17,7 @@ from disnaker.exports import safe_cell
 from disnaker.models import EducationLevel, Kecamatan, Kelurahan, Person
 from disnaker.roles import HEAD_OF_OFFICE, LPK_SUPERVISOR, PLACEMENT_OFFICER, TRAINING_OFFICER
 from tests.factories import (
+    PDF_BYTES,
     BatchFactory,
     CertificationFactory,
     PersonFactory,
@@ -33,7 +34,7 @@ from training.models import Attendance, Batch, ParticipantCertificate, Registrat
 pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate()
-PDF = b"%PDF-1.4\n%%EOF\n"
+PDF = PDF_BYTES
 
 
 @pytest.fixture
