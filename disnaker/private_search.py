@@ -76,6 +76,27 @@ def search_redirect(request, params: QueryDict, term: str, *, name: str = "q", d
     return HttpResponseRedirect(request.path + (f"?{query}" if query else ""))
 
 
+def form_redirect(request, *, name: str = "q") -> HttpResponseRedirect:
+    """The redirect answering a search form sent by POST: its filled-in fields become the query
+    string, the search term ``name`` as itself or its token."""
+    params = QueryDict(mutable=True)
+    for key in request.POST:
+        values = [value for value in request.POST.getlist(key) if value.strip()]
+        if key != "csrfmiddlewaretoken" and values:
+            params.setlist(key, values)
+    return search_redirect(request, params, request.POST.get(name, ""), name=name)
+
+
+def resolved_query(request, *, name: str = "q") -> tuple[QueryDict, bool]:
+    """The GET parameters with the search token replaced by its term, for a form to read; and
+    False if the token is no longer kept (the term is then empty)."""
+    params = request.GET.copy()
+    term = resolve(request, params.get(name, ""))
+    if name in params:
+        params[name] = term or ""
+    return params, term is not None
+
+
 def needs_redirect(value: str) -> bool:
     """Whether a GET's search value holds a personal number in clear (and not already a token)."""
     return not is_token(value) and is_private(value)
