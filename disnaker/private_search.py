@@ -1,4 +1,4 @@
-"""Searches by NIK (or phone number) that never put the number in a URL.
+"""Searches by NIK (or phone number, or e-mail address) that never put it in a URL.
 
 A URL is kept by the browser's history, the access log of every proxy on the way and the
 ``_changelist_filters`` of each link on the result page. So a search term that holds a personal
@@ -9,7 +9,7 @@ number is kept in the session instead, under a random key, and the URL carries o
 - the page resolves ``~<key>`` back to the term; links built from its URL (sorting, filters,
   pages, ``_changelist_filters``) then carry only the key.
 
-Other terms (a name, a batch code without a long number) stay in the URL as they are.
+Other terms (a name, a code without a long number) stay in the URL as they are.
 """
 
 import re
@@ -29,8 +29,9 @@ _TOKEN = re.compile(r"^~[A-Za-z0-9_-]{8}$")
 
 
 def is_private(term: str) -> bool:
-    """Whether ``term`` holds a personal number and must not appear in a URL."""
-    return bool(_NUMBER.search(_BETWEEN_DIGITS.sub("", term or "")))
+    """Whether ``term`` holds a personal number or an e-mail address and must not appear in a URL."""
+    term = term or ""
+    return "@" in term or bool(_NUMBER.search(_BETWEEN_DIGITS.sub("", term)))
 
 
 def is_token(value: str) -> bool:

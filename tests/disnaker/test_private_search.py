@@ -30,6 +30,7 @@ CHANGELISTS = [
         ("367201.450502.0003", True),
         ("4505020", True),  # part of a NIK (the birth date)
         ("0812-3456-7890", True),
+        ("siti.rahma@example.org", True),
         ("Siti Rahmawati", False),
         ("LAS-26-01", False),
         ("", False),
