@@ -10,6 +10,7 @@ import hashlib
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.views.main import PAGE_VAR, SEARCH_VAR
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
@@ -70,11 +71,24 @@ class DisnakerAdminSite(admin.AdminSite):
         raw = f"{get_language()}|{permissions}|{self._registered_models}"
         return hashlib.sha256(raw.encode()).hexdigest()
 
+    def autocomplete_view(self, request):
+        """Also by POST (static/js/private_autocomplete.js): a NIK typed into an autocomplete field stays
+        out of the URL."""
+        return PrivateAutocompleteJsonView.as_view(admin_site=self)(request)
+
     @cached_property
     def _registered_models(self) -> str:
         """The models and their admins, as this process registered them (read after start-up)."""
         registered = (f"{model._meta.label}:{type(admin_).__name__}" for model, admin_ in self._registry.items())
         return ",".join(sorted(registered))
+
+
+class PrivateAutocompleteJsonView(AutocompleteJsonView):
+    """Django's autocomplete answers, for the same parameters sent in a POST body (CSRF-checked)."""
+
+    def post(self, request, *args, **kwargs):
+        request.GET = request.POST
+        return self.get(request, *args, **kwargs)
 
 
 class EstimatedCountPaginator(Paginator):

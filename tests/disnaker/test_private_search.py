@@ -135,3 +135,23 @@ def test_lists_of_other_apps_keep_their_get_search(client, superuser):
     client.force_login(superuser)
     page = client.get(reverse("admin:axes_accessattempt_changelist")).content.decode()
     assert 'id="changelist-search" method="get"' in page
+
+
+def test_an_autocomplete_field_searches_by_post_and_finds_the_person_by_nik(client, staff_user):
+    person = PersonFactory(name="Siti Rahmawati")
+    PersonFactory(name="Budi Santoso")
+    params = {"term": person.nik, "app_label": "disnaker", "model_name": "certification", "field_name": "person"}
+    staff = staff_user(ADMIN)
+    client.force_login(staff)
+    response = client.post(reverse("admin:autocomplete"), params)
+    assert [row["text"] for row in response.json()["results"]] == [str(person)]
+    # The POST is checked for its CSRF token like any other.
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(staff)
+    assert strict.post(reverse("admin:autocomplete"), params).status_code == 403
+
+
+def test_admin_pages_load_the_script_that_sends_autocomplete_searches_by_post(client, staff_user):
+    client.force_login(staff_user(ADMIN))
+    page = client.get(reverse("admin:disnaker_certification_add")).content.decode()
+    assert "js/private_autocomplete.js" in page and "admin/js/autocomplete.js" in page

@@ -176,4 +176,16 @@ def test_staff_search_by_nik_leaves_no_nik_in_urls_or_logs(live_server, staff_pa
     rows.first.get_by_role("link", name="Siti Rohmah").click()
     page.wait_for_url(live_server.url + reverse("admin:training_registration_change", args=[wanted.pk]))
     shot("alumni-opened")
+
+    # An autocomplete field (the person of a competency certificate) finds them by NIK too, by POST.
+    page.goto(live_server.url + reverse("admin:disnaker_certification_add"))
+    page.locator(".field-person .select2-selection").click()
+    with page.expect_request(lambda r: "/autocomplete/" in r.url) as search:
+        page.locator(".select2-search__field").fill(person.nik)
+    assert search.value.method == "POST" and "term=" in (search.value.post_data or "")
+    option = page.locator(".select2-results__option", has_text="Siti Rohmah")
+    option.wait_for()
+    shot("autocomplete-found")
+    option.click()
+    assert page.locator("#id_person").input_value() == str(person.pk)
     page.context.close()
