@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from disnaker import private_search
-from disnaker.roles import ADMIN, TRAINING_OFFICER
+from disnaker.roles import ADMIN, ROLE_NAMES, TRAINING_OFFICER
 from tests.e2e.privacy import niks_in
 from tests.factories import PersonFactory, RegistrationFactory
 
@@ -155,3 +155,16 @@ def test_admin_pages_load_the_script_that_sends_autocomplete_searches_by_post(cl
     client.force_login(staff_user(ADMIN))
     page = client.get(reverse("admin:disnaker_certification_add")).content.decode()
     assert "js/private_autocomplete.js" in page and "admin/js/autocomplete.js" in page
+
+
+@pytest.mark.parametrize("role", [None, *ROLE_NAMES])
+def test_an_autocomplete_search_by_post_is_answered_as_by_get(client, staff_user, role):
+    person = PersonFactory(name="Siti Rahmawati")
+    if role:
+        client.force_login(staff_user(role))
+    params = {"term": person.nik, "app_label": "disnaker", "model_name": "certification", "field_name": "person"}
+    by_get = client.get(reverse("admin:autocomplete"), params)
+    by_post = client.post(reverse("admin:autocomplete"), params)
+    assert by_post.status_code == by_get.status_code
+    if by_get.status_code == 200:
+        assert by_post.json() == by_get.json()
