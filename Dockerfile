@@ -43,4 +43,6 @@ USER app
 
 EXPOSE 8000
 
-CMD ["gunicorn", "disnaker.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# The logs hold paths without their query strings (%(U)s, not %(r)s; the logger class strips
+# gunicorn's own messages) and no Referer: a search term or a NIK in a URL is not kept.
+CMD ["gunicorn", "disnaker.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--logger-class", "disnaker.gunicorn_logging.Logger", "--access-logfile", "-", "--access-logformat", "%(h)s %(l)s %(u)s %(t)s \"%(m)s %(U)s %(H)s\" %(s)s %(b)s \"%(a)s\""]

@@ -9,7 +9,9 @@ import datetime
 import hashlib
 
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.contrib.admin.views.main import PAGE_VAR, SEARCH_VAR
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
@@ -22,6 +24,9 @@ from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+
+from . import private_search
+from .nik import normalize_nik
 
 
 class DisnakerAdminSite(admin.AdminSite):
@@ -66,11 +71,24 @@ class DisnakerAdminSite(admin.AdminSite):
         raw = f"{get_language()}|{permissions}|{self._registered_models}"
         return hashlib.sha256(raw.encode()).hexdigest()
 
+    def autocomplete_view(self, request):
+        """Also by POST (static/js/private_autocomplete.js): a NIK typed into an autocomplete field stays
+        out of the URL."""
+        return PrivateAutocompleteJsonView.as_view(admin_site=self)(request)
+
     @cached_property
     def _registered_models(self) -> str:
         """The models and their admins, as this process registered them (read after start-up)."""
         registered = (f"{model._meta.label}:{type(admin_).__name__}" for model, admin_ in self._registry.items())
         return ",".join(sorted(registered))
+
+
+class PrivateAutocompleteJsonView(AutocompleteJsonView):
+    """Django's autocomplete answers, for the same parameters sent in a POST body (CSRF-checked)."""
+
+    def post(self, request, *args, **kwargs):
+        request.GET = request.POST
+        return self.get(request, *args, **kwargs)
 
 
 class EstimatedCountPaginator(Paginator):
@@ -327,7 +345,36 @@ class DisnakerModelAdmin(admin.ModelAdmin):
             return fields
         return [name for name in fields if name.lstrip("=^@").rsplit("__", 1)[-1] not in self.PERSONAL_SEARCH]
 
+    # The search box is sent by POST and a term holding a NIK or phone number reaches the URL only as
+    # a token (disnaker.private_search); templates/admin/search_form.html reads this flag.
+    private_search = True
+    SEARCH_POST_FLAG = "_search"
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "POST" and self.SEARCH_POST_FLAG in request.POST:
+            term = request.POST.get(SEARCH_VAR, "")
+            return private_search.search_redirect(request, request.GET, term, name=SEARCH_VAR, drop=[PAGE_VAR])
+        if request.method == "GET" and private_search.needs_redirect(request.GET.get(SEARCH_VAR, "")):
+            term = request.GET[SEARCH_VAR]
+            return private_search.search_redirect(request, request.GET, term, name=SEARCH_VAR)
+        return super().changelist_view(request, extra_context)
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        # The search box shows the term searched for, not its token.
+        changelist.search_box = private_search.resolve(request, changelist.query) or ""
+        return changelist
+
     def get_search_results(self, request, queryset, search_term):
+        if private_search.is_token(search_term):
+            term = private_search.resolve(request, search_term)
+            if term is None:
+                messages.warning(request, _("This search is no longer kept: search again."))
+                return queryset.none(), False
+            search_term = term
+        nik = normalize_nik(search_term)  # typed with the KTP's spaces or dots: its digits are searched
+        if len(nik) == 16 and nik.isdigit():
+            search_term = nik
         terms = search_terms(search_term)
         search_fields = self.get_search_fields(request)
         if not (terms and search_fields):

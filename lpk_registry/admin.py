@@ -29,7 +29,7 @@ from disnaker.admin import can_reveal_personal_data
 from disnaker.admin_actions import ServiceAction, ServiceActionsMixin, failure_text
 from disnaker.admin_site import DisnakerModelAdmin, HistoryAdmin, QueueStatusFilter, YearFilter, related_count
 from disnaker.formkit import DocumentField
-from disnaker.nik import mask_nik, normalize_nik
+from disnaker.nik import mask_nik
 from disnaker.storage import file_download
 
 from . import compliance, reminders, services
@@ -858,12 +858,6 @@ class ReportGraduateAdmin(DisnakerModelAdmin):
         if can_reveal_personal_data(request.user):
             return self.search_fields
         return tuple(f for f in self.search_fields if f != "=nik")
-
-    def get_search_results(self, request, queryset, search_term):
-        nik = normalize_nik(search_term)  # typed with the KTP's spaces or dots
-        if len(nik) == 16 and nik.isdigit():
-            search_term = nik
-        return super().get_search_results(request, queryset, search_term)
 
     def has_add_permission(self, request):
         return False

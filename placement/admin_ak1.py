@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from disnaker.admin import can_reveal_personal_data
 from disnaker.admin_actions import ServiceAction, ServiceActionsMixin, form_page
 from disnaker.admin_site import DisnakerModelAdmin, HistoryAdmin, QueueStatusFilter, YearFilter
-from disnaker.nik import normalize_nik
 
 from . import cards
 from .forms_ak1 import StaffNoteForm
@@ -22,12 +21,6 @@ class CardStatusFilter(QueueStatusFilter):
 
     status_choices = CardStatus.choices
     default = CardStatus.APPLIED
-
-
-def _nik_search(search_term: str) -> str:
-    """People type a NIK with the spaces or dots of the KTP: search for its digits."""
-    nik = normalize_nik(search_term)
-    return nik if len(nik) == 16 and nik.isdigit() else search_term
 
 
 def _with_person(applications):
@@ -126,9 +119,6 @@ class JobSeekerCardAdmin(ServiceActionsMixin, HistoryAdmin, DisnakerModelAdmin):
         if can_reveal_personal_data(request.user):
             return self.search_fields
         return ("number", "person__name")
-
-    def get_search_results(self, request, queryset, search_term):
-        return super().get_search_results(request, queryset, _nik_search(search_term))
 
     def get_fields(self, request, obj=None):
         reveal = can_reveal_personal_data(request.user)

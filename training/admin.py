@@ -26,7 +26,6 @@ from disnaker.admin_site import (
     YearFilter,
 )
 from disnaker.forms import add_service_errors
-from disnaker.nik import normalize_nik
 
 from . import services
 from .forms_staff import BatchAdminForm, CompetencyForm, RejectForm, TracerPhoneForm
@@ -482,13 +481,6 @@ class RegistrationAdmin(ServiceActionsMixin, HistoryAdmin, DisnakerModelAdmin):
         if can_reveal_personal_data(request.user):
             return self.search_fields
         return ("person__name", "batch__code")
-
-    def get_search_results(self, request, queryset, search_term):
-        # People type a NIK with the spaces or dots of the KTP: search for its digits.
-        nik = normalize_nik(search_term)
-        if len(nik) == 16 and nik.isdigit():
-            search_term = nik
-        return super().get_search_results(request, queryset, search_term)
 
     def get_fieldsets(self, request, obj=None):
         reveal = can_reveal_personal_data(request.user)

@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from disnaker.models import Certification
+from disnaker.nik import normalize_nik
 
 from .models import Outcome, Registration, TracerResponse
 
@@ -27,8 +28,18 @@ def _certifications(*, scheme: str | None, valid_on: datetime.date | None = None
     return certificates.order_by("-issued_on", "-pk")
 
 
+def _person_condition(person: str, *, by_nik: bool) -> Q:
+    """The graduate named ``person``, or holding it as NIK (typed with the KTP's spaces or dots)."""
+    nik = normalize_nik(person)
+    if len(nik) == 16 and nik.isdigit():
+        return Q(person__nik=nik) if by_nik else Q(pk__in=[])
+    return Q(person__name__icontains=person.strip())
+
+
 def alumni_search(
     *,
+    person: str | None = None,
+    by_nik: bool = True,
     scheme: str | None = None,
     vocation=None,
     year: int | None = None,
@@ -40,6 +51,8 @@ def alumni_search(
 ) -> QuerySet:
     """Graduations (one row per graduate per programme) matching every filter given.
 
+    - ``person``: part of the graduate's name, or their full NIK (``by_nik=False``, for staff who
+      may not see NIKs: a NIK finds no one);
     - ``scheme``: text found in the scheme of one of the person's competency certificates;
     - ``vocation``, ``year``: of the programme graduated from, the year the batch ended;
     - ``kecamatan``: of the person's domicile; ``resident=True``: any domicile in the city;
@@ -68,6 +81,8 @@ def alumni_search(
             cert_valid_until=Subquery(certificates.values("valid_until")[:1]),
         )
     )
+    if person:
+        rows = rows.filter(_person_condition(person, by_nik=by_nik))
     if scheme:
         rows = rows.filter(Exists(matching))
     if certified:

@@ -98,6 +98,12 @@ class AttendanceForm(forms.Form):
 
 
 class AlumniFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Name or NIK"),
+        required=False,
+        max_length=100,
+        help_text=_("Part of the name, or the full NIK."),
+    )
     scheme = forms.CharField(
         label=_("Certification scheme"),
         required=False,
@@ -128,6 +134,7 @@ class AlumniFilterForm(forms.Form):
         """The keyword arguments of ``alumni.alumni_search``."""
         data = self.cleaned_data
         return {
+            "person": data["q"] or None,
             "scheme": data["scheme"] or None,
             "vocation": data["vocation"],
             "year": data["year"],

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
-from disnaker import exports
+from disnaker import exports, private_search
 from disnaker.admin import can_reveal_personal_data
 from disnaker.forms import add_service_errors
 from disnaker.storage import file_download
@@ -157,13 +157,19 @@ ALUMNI_EXPORT = exports.declare("training.alumni")
 
 
 def _alumni_rows(request):
-    """The filter form and the matching graduations (None while the form is invalid)."""
-    form = AlumniFilterForm(request.GET or None)
+    """The filter form and the matching graduations (None while the form is invalid).
+
+    The name or NIK searched for comes as a token when it holds a NIK (disnaker.private_search)."""
+    params, kept = private_search.resolved_query(request)
+    if not kept:
+        messages.warning(request, _("This search is no longer kept: search again."))
+    form = AlumniFilterForm(params or None)
+    by_nik = can_reveal_personal_data(request.user)
     if not form.is_bound:
-        return form, search_alumni()
+        return form, search_alumni(by_nik=by_nik)
     if not form.is_valid():
         return form, None
-    return form, search_alumni(**form.filters())
+    return form, search_alumni(**form.filters(), by_nik=by_nik)
 
 
 def _status_label(row) -> str:
@@ -174,6 +180,11 @@ def _status_label(row) -> str:
 @staff_member_required
 def alumni_search(request):
     _require(request, "training.view_registration")
+    # The form is sent by POST and a NIK reaches the URL only as a token.
+    if request.method == "POST":
+        return private_search.form_redirect(request)
+    if private_search.needs_redirect(request.GET.get("q", "")):
+        return private_search.search_redirect(request, request.GET, request.GET["q"])
     form, rows = _alumni_rows(request)
     page = Paginator(rows if rows is not None else Registration.objects.none(), 50).get_page(request.GET.get("page"))
     for row in page:

@@ -84,10 +84,10 @@ def test_who_sees_the_nik_masked_cannot_find_a_person_by_it(client, staff_user, 
         JobSeekerCard.objects.create(person=person)
     client.force_login(staff_user(HEAD_OF_OFFICE))
     term = getattr(person, field)
-    assert client.get(reverse(url), {"q": term}).context["cl"].result_count == 0
+    assert client.get(reverse(url), {"q": term}, follow=True).context["cl"].result_count == 0
     assert client.get(reverse(url), {"q": person.name}).context["cl"].result_count == 1
     client.force_login(staff_user(ADMIN))  # who may see personal data finds them by it
-    assert client.get(reverse(url), {"q": term}).context["cl"].result_count == 1
+    assert client.get(reverse(url), {"q": term}, follow=True).context["cl"].result_count == 1
 
 
 @pytest.mark.django_db

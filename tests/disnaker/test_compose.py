@@ -4,13 +4,17 @@ Docker itself is not needed: every command the containers run is checked against
 names (WSGI application, Celery app, beat scheduler, management commands, /healthz).
 """
 
+import http.client
 import importlib
 import json
+import os
 import re
 import shlex
 import shutil
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -211,3 +215,84 @@ def test_every_documented_variable_is_used():
     known = _read_by_settings() | {"POSTGRES_PASSWORD"}
     unknown = _documented() - known
     assert not unknown, f".env.example documents {sorted(unknown)}, which nothing reads"
+
+
+# --- No query string in gunicorn's logs --------------------------------------------------------
+
+NIK = "3672014505020003"
+
+
+@pytest.mark.parametrize("name", ["web", "Dockerfile CMD"])
+def test_gunicorn_logs_paths_without_query_strings(name):
+    (argv,) = _argvs(COMMANDS[name])
+    access_format = _option(argv, "--access-logformat")
+    assert "%(U)s" in access_format
+    # The request line and the full URL hold the query string; the Referer is a URL too.
+    for atom in ("%(r)s", "%(q)s", "%(f)s", "{raw_uri}", "{referer}", "{query_string}"):
+        assert atom.lower() not in access_format.lower(), atom
+    assert (
+        symbol_by_name(_option(argv, "--logger-class")) is importlib.import_module("disnaker.gunicorn_logging").Logger
+    )
+    assert _option(argv, "--access-logfile") == "-"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_for(port: int, proc: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, proc.communicate()[1]
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    pytest.fail("gunicorn did not listen within 60 s")
+
+
+def _get(port: int, target: str) -> int:
+    """The status gunicorn answers to ``GET target`` (sent as the TLS proxy would: X-Forwarded-Proto)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.request("GET", target, headers={"Host": "localhost", "X-Forwarded-Proto": "https"})
+    status = connection.getresponse().status
+    connection.close()
+    return status
+
+
+@pytest.mark.django_db(transaction=True)
+def test_gunicorn_run_as_compose_keeps_no_nik_of_a_url_in_its_logs(postgres):
+    """The web service's command, with production settings, on a free port: a NIK in the query string of a
+    request, a missing page and a malformed request line leave no NIK in what gunicorn and Django print."""
+    from tests.conftest import _database_url
+    from tests.e2e.privacy import niks_in
+
+    (argv,) = _argvs(COMMANDS["web"])
+    port = _free_port()
+    argv = [str(Path(sys.executable).parent / "gunicorn"), *argv[1:]]
+    argv[argv.index("--bind") + 1] = f"127.0.0.1:{port}"
+    argv[argv.index("--workers") + 1] = "1"
+    env = os.environ | {
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "test-only-not-a-secret",
+        "DJANGO_ALLOWED_HOSTS": "localhost",
+        "DATABASE_URL": _database_url(postgres.settings_dict),
+    }
+    proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        _wait_for(port, proc)
+        assert _get(port, f"/healthz?q={NIK}&nik=3672+0145+0502+0003") == 200
+        assert _get(port, f"/tidak-ada/?nik={NIK}") == 404
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as raw:
+            raw.sendall(f"GET /healthz?q={NIK} HTTP/1.1 extra\r\nHost: localhost\r\n\r\n".encode())
+            raw.recv(1024)
+    finally:
+        proc.terminate()
+        out, err = proc.communicate(timeout=60)
+    leaks = [line for line in (out + err).splitlines() if niks_in(line)]
+    assert not leaks, "\n".join(line[:200].replace(NIK, NIK[:4] + "…") for line in leaks)
+    assert '"GET /healthz HTTP/1.1" 200' in out
+    assert '"GET /tidak-ada/ HTTP/1.1" 404' in out

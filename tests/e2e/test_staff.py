@@ -1,6 +1,7 @@
 """A staff member's day in headless Chromium: the dashboard, a registration verified, a summary built,
 checked as PDF, published, and shown on the public statistics page."""
 
+import datetime
 from pathlib import Path
 
 import pytest
@@ -104,3 +105,87 @@ def test_staff_verify_a_registration_build_check_and_publish_a_summary(live_serv
         "statistics_csv", args=[quarter.key]
     )
     shot("statistics")
+
+
+def _graduate(name: str):
+    """A graduate of a welding batch that ended in June 2025, holding an AK/1 application."""
+    from placement.models import JobSeekerCard
+
+    end = datetime.date(2025, 6, 20)
+    batch = BatchFactory(
+        programme__name="Juru Las SMAW",
+        start_date=end - datetime.timedelta(days=30),
+        end_date=end,
+        registration_opens=end - datetime.timedelta(days=60),
+        registration_closes=end - datetime.timedelta(days=40),
+        status="finished",
+    )
+    registration = RegistrationFactory(
+        batch=batch, person=PersonFactory(name=name), status="confirmed", outcome="graduated"
+    )
+    JobSeekerCard.objects.create(person=registration.person)
+    return registration
+
+
+def _search(page, box: str, term: str) -> None:
+    """Types the term into the search box and presses Enter, as staff do."""
+    page.fill(box, term)
+    with page.expect_navigation():
+        page.press(box, "Enter")
+    page.wait_for_load_state()
+
+
+def test_staff_search_by_nik_leaves_no_nik_in_urls_or_logs(live_server, staff_page, staff_user, shot):
+    """A search by the full NIK on the person, registration and AK/1 lists and on the alumni page finds the
+    person and opens their record; the journey's check (conftest) finds no NIK in any URL or log line."""
+    wanted = _graduate("Siti Rohmah")
+    _graduate("Bayu Pratama")
+    person = wanted.person
+    page = staff_page(staff_user(ADMIN))
+    shot.page = page
+    typed = {  # as found on the KTP, and as a form field gives it
+        "person": person.nik,
+        "registration": f"{person.nik[:6]} {person.nik[6:12]} {person.nik[12:]}",
+        "jobseekercard": person.nik,
+    }
+
+    for model, app in (("person", "disnaker"), ("registration", "training"), ("jobseekercard", "placement")):
+        page.goto(live_server.url + reverse(f"admin:{app}_{model}_changelist"))
+        _search(page, "#searchbar", typed[model])
+        assert "q=~" in page.url
+        assert page.locator("#searchbar").input_value() == typed[model]
+        rows = page.locator("#result_list tbody tr")
+        assert rows.count() == 1 and "Siti Rohmah" in rows.first.inner_text()
+        shot(f"{model}-found")
+        # Pages, sorting and each row's link carry the token only (the check at the end would catch a NIK).
+        page.locator("#result_list tbody tr th a, #result_list tbody tr td a").first.click()
+        page.wait_for_load_state()
+        assert "/change/" in page.url and "_changelist_filters=q%3D~" in page.url
+        shot(f"{model}-opened")
+
+    page.goto(live_server.url + reverse("admin:disnaker_person_change", args=[person.pk]))
+    assert page.locator("#id_nik").input_value() == person.nik  # staff who may see it see the NIK in the page
+
+    page.goto(live_server.url + reverse("training:staff_alumni"))
+    _search(page, "#id_q", person.nik)
+    assert "q=~" in page.url
+    rows = page.locator("#result_list tbody tr")
+    assert rows.count() == 1 and "Siti Rohmah" in rows.first.inner_text()
+    assert person.nik in rows.first.inner_text()
+    shot("alumni-found")
+    rows.first.get_by_role("link", name="Siti Rohmah").click()
+    page.wait_for_url(live_server.url + reverse("admin:training_registration_change", args=[wanted.pk]))
+    shot("alumni-opened")
+
+    # An autocomplete field (the person of a competency certificate) finds them by NIK too, by POST.
+    page.goto(live_server.url + reverse("admin:disnaker_certification_add"))
+    page.locator(".field-person .select2-selection").click()
+    with page.expect_request(lambda r: "/autocomplete/" in r.url) as search:
+        page.locator(".select2-search__field").fill(person.nik)
+    assert search.value.method == "POST" and "term=" in (search.value.post_data or "")
+    option = page.locator(".select2-results__option", has_text="Siti Rohmah")
+    option.wait_for()
+    shot("autocomplete-found")
+    option.click()
+    assert page.locator("#id_person").input_value() == str(person.pk)
+    page.context.close()

@@ -171,6 +171,6 @@ def test_apprenticeship_longer_than_a_year_is_an_error_beside_the_duration(offic
 
 def test_company_user_and_company_search_work(officer_client):
     hr = company_hr()
-    assert officer_client.get(_url("companyuser"), {"q": hr.email}).context["cl"].result_count == 1
+    assert officer_client.get(_url("companyuser"), {"q": hr.email}, follow=True).context["cl"].result_count == 1
     assert CompanyUser.objects.count() == 1 and Company.objects.count() == 1
     assert Vacancy.objects.count() == 0

@@ -422,15 +422,15 @@ def test_registrations_are_found_by_name_and_by_exact_nik_as_typed_on_the_ktp(of
     nik = wanted.person.nik
     spaced = f"{nik[:6]} {nik[6:12]} {nik[12:]}"
     for term in ("rahmawati", spaced):
-        shown = list(officer_client.get(_url("registration"), {"q": term}).context["cl"].result_list)
+        shown = list(officer_client.get(_url("registration"), {"q": term}, follow=True).context["cl"].result_list)
         assert shown == [wanted] and other not in shown
-    partial = officer_client.get(_url("registration"), {"q": nik[:10]}).context["cl"].result_list
+    partial = officer_client.get(_url("registration"), {"q": nik[:10]}, follow=True).context["cl"].result_list
     assert list(partial) == []
 
 
 def test_head_of_office_cannot_search_by_nik(head_client):
     registration = RegistrationFactory()
-    shown = head_client.get(_url("registration"), {"q": registration.person.nik}).context["cl"].result_list
+    shown = head_client.get(_url("registration"), {"q": registration.person.nik}, follow=True).context["cl"].result_list
     assert list(shown) == []
 
 

@@ -3,6 +3,8 @@
 import csv
 import datetime
 import io
+import re
+from urllib.parse import unquote_plus
 
 import openpyxl
 import pytest
@@ -16,6 +18,7 @@ from django.utils import timezone
 from disnaker.exports import safe_cell
 from disnaker.models import EducationLevel, Kecamatan, Kelurahan, Person
 from disnaker.roles import HEAD_OF_OFFICE, LPK_SUPERVISOR, PLACEMENT_OFFICER, TRAINING_OFFICER
+from tests.e2e.privacy import niks_in
 from tests.factories import (
     PDF_BYTES,
     BatchFactory,
@@ -415,6 +418,51 @@ def test_an_invalid_alumni_filter_is_shown_not_ignored(alumni, as_role):
     assert response.status_code == 200
     assert response.context["form"].errors["year"]
     assert len(response.context["page"].object_list) == 0
+
+
+def test_the_alumni_page_finds_a_graduate_by_nik_sent_by_post_and_no_url_carries_it(alumni, as_role):
+    client = as_role(TRAINING_OFFICER)
+    ahmad = Person.objects.get(name="Ahmad")
+    spaced = f"{ahmad.nik[:6]} {ahmad.nik[6:12]} {ahmad.nik[12:]}"
+    response = client.post(reverse("training:staff_alumni"), {"q": spaced, "scheme": "", "resident": "on"})
+    location = response["Location"]
+    assert response.status_code == 302 and not niks_in(location)
+    assert re.fullmatch(re.escape(reverse("training:staff_alumni")) + r"\?resident=on&q=~[\w-]{8}", location)
+    page = client.get(location)
+    assert _names(page.context["page"]) == {"Ahmad"}
+    html = page.content.decode()
+    assert f'value="{spaced}"' in html  # the box shows what was typed
+    links = [unquote_plus(href).replace("&amp;", "&") for href in re.findall(r'href="([^"]*)"', html)]
+    export = next(link for link in links if link.startswith(reverse("training:staff_alumni_export")))
+    assert not [link for link in links if niks_in(link)]
+    assert [row[1] for row in _csv(client.get(export))[1:]] == ["Ahmad"]
+
+
+def test_the_alumni_page_finds_by_name_and_moves_a_nik_out_of_the_query_string(alumni, as_role):
+    client = as_role(TRAINING_OFFICER)
+    by_name = client.post(reverse("training:staff_alumni"), {"q": "ahm"})
+    assert by_name["Location"] == reverse("training:staff_alumni") + "?q=ahm"
+    assert _names(client.get(by_name["Location"]).context["page"]) == {"Ahmad"}
+    budi = Person.objects.get(name="Budi")
+    moved = client.get(reverse("training:staff_alumni"), {"q": budi.nik, "status": "working"})
+    assert moved.status_code == 302 and not niks_in(moved["Location"])
+    assert _names(client.get(moved["Location"]).context["page"]) == {"Budi"}
+
+
+def test_who_may_not_see_niks_cannot_find_a_graduate_by_one(alumni, as_role):
+    client = as_role(HEAD_OF_OFFICE)
+    ahmad = Person.objects.get(name="Ahmad")
+    assert not client.get(reverse("training:staff_alumni"), {"q": ahmad.nik}, follow=True).context["page"]
+    assert _names(client.get(reverse("training:staff_alumni"), {"q": "ahmad"}).context["page"]) == {"Ahmad"}
+
+
+def test_a_search_token_of_another_session_finds_nothing(alumni, as_role, client):
+    ahmad = Person.objects.get(name="Ahmad")
+    location = as_role(TRAINING_OFFICER).post(reverse("training:staff_alumni"), {"q": ahmad.nik})["Location"]
+    client.logout()
+    response = as_role(TRAINING_OFFICER).get(location)  # a new staff member, a new session
+    assert "This search is no longer kept" in response.content.decode()
+    assert _names(response.context["page"]) == {"Ahmad", "Budi", "Candra", "Dewi", "Eko"}
 
 
 def test_the_alumni_page_makes_the_same_queries_for_1_and_20_graduates(as_role):
