@@ -6,6 +6,7 @@ import unicodedata
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -142,6 +143,7 @@ def account_signup(*, nik: str, email: str, password: str, **person_fields):
     if existing is not None:
         pending = PendingSignup.objects.select_for_update().filter(user=existing).first()
         if pending is None:
+            make_password(password)  # as long as a new account takes, so the time tells nothing either
             return SIGNUP_EXISTS, existing
         _pending_fill(existing, nik=nik, password=password, name=person_fields.get("name", ""))
         existing.save()
