@@ -1,7 +1,11 @@
+import os
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.urls import reverse
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -183,14 +187,14 @@ class NikClaimAdmin(ServiceActionsMixin, HistoryAdmin, DisnakerModelAdmin):
     """Sign-ups whose NIK staff must check against the KTP: link, correct or reject."""
 
     form = NikClaimForm
-    list_display = ("created_at", "name", "nik", "birth_date", "status", "reason", "user", "decided_at")
+    list_display = ("created_at", "name", "nik", "birth_date", "status", "has_ktp", "reason", "user", "decided_at")
     list_select_related = ("user",)
     search_fields = ("name", "=nik", "user__username", "user__email")
     list_filter = (NikClaimStatusFilter, "created_at")
     raw_id_fields = ("user", "decided_by")  # both are shown read-only; decided_by as decided_by_name
     readonly_fields = (
         "status", "created_at", "user", "nik", "name", "sex", "birth_date", "reason", "existing_record",
-        "decided_at", "decided_by_name",
+        "ktp", "decided_at", "decided_by_name",
     )  # fmt: skip
     actions = ["link_to_existing_person", "reject"]
 
@@ -216,11 +220,47 @@ class NikClaimAdmin(ServiceActionsMixin, HistoryAdmin, DisnakerModelAdmin):
             account=person.user.get_username() if person.user else _("none"),
         )
 
+    @admin.display(description=_("KTP uploaded"), boolean=True)
+    def has_ktp(self, obj):
+        return bool(obj.ktp_document)
+
+    @admin.display(description=_("KTP scan"))
+    def ktp(self, obj):
+        if not obj.ktp_document:
+            return _("Not uploaded: link only after seeing the KTP at the office.")
+        url = reverse("admin:disnaker_nikclaim_ktp", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Download the KTP scan"))
+
     def _without_personal_data(self, request, names) -> list:
-        """Masks the NIK, and hides the other record, from staff who may not see personal data."""
+        """Masks the NIK, and hides the other record and the KTP, from staff who may not see personal data."""
         if can_reveal_personal_data(request.user):
             return list(names)
-        return ["nik_masked" if name == "nik" else name for name in names if name != "existing_record"]
+        return ["nik_masked" if name == "nik" else name for name in names if name not in ("existing_record", "ktp")]
+
+    def get_urls(self):
+        ktp = path("<int:pk>/ktp/", self.admin_site.admin_view(self.ktp_view), name="disnaker_nikclaim_ktp")
+        return [ktp, *super().get_urls()]
+
+    def ktp_view(self, request, pk: int):
+        """The applicant's KTP scan, always as a download, for staff who may see personal data."""
+        if not self.has_view_permission(request) or not can_reveal_personal_data(request.user):
+            raise PermissionDenied
+        claim = get_object_or_404(NikClaim, pk=pk)
+        if not claim.ktp_document:
+            raise Http404
+        try:
+            handle = claim.ktp_document.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        extension = os.path.splitext(claim.ktp_document.name)[1].lower()
+        response = FileResponse(
+            handle,
+            as_attachment=True,
+            filename=f"klaim-{claim.pk}-ktp{extension}",
+            content_type="application/octet-stream",
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
 
     def get_list_display(self, request):
         return self._without_personal_data(request, self.list_display)

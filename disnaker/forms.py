@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .fields import NikFormField
+from .formkit import AccessibleFormMixin, DocumentField
 from .models import Kelurahan, Person, Sex
 from .nik import validate_nik
 
@@ -194,3 +195,26 @@ class MemberPasswordResetForm(EmailPasswordResetForm):
         # Unlike Django's form, an unusable password does not stop the e-mail: an invited member
         # whose link expired asks for a new one here.
         return get_user_model()._default_manager.filter(email__iexact=email, is_active=True, **self.member_lookup)
+
+
+class SignupResendForm(AccessibleFormMixin, forms.Form):
+    email = forms.EmailField(label=_("E-mail"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+
+
+class ClaimCodeForm(AccessibleFormMixin, forms.Form):
+    code = forms.RegexField(
+        label=_("Code from the e-mail"),
+        regex=r"^\s*[0-9]{6}\s*$",
+        error_messages={"invalid": _("Type the 6 digits of the code.")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "maxlength": 8}),
+    )
+
+    def clean_code(self):
+        return self.cleaned_data["code"].strip()
+
+
+class ClaimKtpForm(AccessibleFormMixin, forms.Form):
+    ktp = DocumentField(
+        label=_("Scan or photo of your KTP"),
+        help_text=_("PDF, JPG or PNG, at most 2 MB. Staff compare it with the record."),
+    )

@@ -291,8 +291,9 @@ class NikClaim(models.Model):
     """
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Waiting for staff")
+        OPEN = "open", _("Waiting for proof")
         LINKED = "linked", _("Linked to the person")
+        CODE = "code", _("Linked by a code sent to the record's e-mail")
         CORRECTED = "corrected", _("NIK corrected")
         REJECTED = "rejected", _("Rejected")
 
@@ -304,6 +305,14 @@ class NikClaim(models.Model):
     sex = models.CharField(_("sex entered"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("birth date entered"))
     reason = models.CharField(_("why it needs staff"), max_length=255)
+    ktp_document = models.FileField(
+        _("KTP scan"), storage=private_storage, upload_to="claims/ktp/", blank=True,
+        help_text=_("Uploaded by the applicant: compare it with the record before linking."),
+    )  # fmt: skip
+    # The one-time code sent to the e-mail already on the record: only its keyed hash is kept.
+    code_hash = models.CharField(max_length=64, blank=True, editable=False)
+    code_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+    code_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     staff_note = models.CharField(_("staff note"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -335,6 +344,26 @@ class NikClaim(models.Model):
     @property
     def nik_masked(self) -> str:
         return mask_nik(self.nik)
+
+
+class PendingSignup(models.Model):
+    """A sign-up whose e-mail address is not confirmed yet: the account stays inactive, and what the
+    applicant typed waits here. Only the confirmation link makes a person or a NIK claim of it, so an
+    address nobody reads never holds a NIK."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("account"), on_delete=models.CASCADE, related_name="pending_signup"
+    )
+    nik = NikField(_("NIK entered"))
+    details = models.JSONField(_("details entered"), default=dict)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("unconfirmed sign-up")
+        verbose_name_plural = _("unconfirmed sign-ups")
+
+    def __str__(self):
+        return self.user.get_username()
 
 
 def totals_of(figures: dict) -> dict:

@@ -219,6 +219,13 @@ AXES_VERBOSE = False
 # POSTs of the public forms that create rows, counted in the default cache: "N/h" (or /m, /d).
 # Job-seeker sign-ups per client address; training registrations per account and per address.
 RATELIMIT_SIGNUP = env.str("RATELIMIT_SIGNUP", default="10/h")
+# Confirmation links sent again, per address: every one may send an e-mail.
+RATELIMIT_SIGNUP_RESEND = env.str("RATELIMIT_SIGNUP_RESEND", default="5/h")
+# Claim codes asked for and tried, per account and per address.
+RATELIMIT_CLAIM_CODE = env.str("RATELIMIT_CLAIM_CODE", default="10/h")
+# The one-time code that proves a record's e-mail: minutes it stays valid, wrong tries it survives.
+CLAIM_CODE_MINUTES = env.int("CLAIM_CODE_MINUTES", default=15)
+CLAIM_CODE_ATTEMPTS = env.int("CLAIM_CODE_ATTEMPTS", default=5)
 RATELIMIT_REGISTRATION = env.str("RATELIMIT_REGISTRATION", default="20/h")
 # Company registrations per address (each makes a company and a logged-in account).
 RATELIMIT_COMPANY_SIGNUP = env.str("RATELIMIT_COMPANY_SIGNUP", default="5/h")

@@ -7,6 +7,11 @@ from .access import JOB_SEEKERS
 account_patterns = [
     path("akun/", views.account_home, name="account_home"),
     path("akun/daftar/", views.account_signup, name="account_signup"),
+    path("akun/daftar/terkirim/", views.account_signup_sent, name="account_signup_sent"),
+    path("akun/daftar/konfirmasi/<uidb64>/<token>/", views.account_confirm, name="account_confirm"),
+    path("akun/klaim/kode/kirim/", views.account_claim_send_code, name="account_claim_send_code"),
+    path("akun/klaim/kode/", views.account_claim_check_code, name="account_claim_check_code"),
+    path("akun/klaim/ktp/", views.account_claim_ktp, name="account_claim_ktp"),
     path("akun/profil/", views.account_profile, name="account_profile"),
     # Login, logout (POST only) and password reset from the portal kit, with Django's URL names.
     *JOB_SEEKERS.url_patterns(

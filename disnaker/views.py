@@ -1,16 +1,18 @@
 from django.contrib import messages
-from django.contrib.auth import login
-from django.core.exceptions import ValidationError
+from django.contrib.auth import get_user_model, login
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import connection
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import exports, services
 from .access import job_seeker_required
-from .forms import ProfileForm, SignupForm, add_service_errors
+from .forms import ClaimCodeForm, ClaimKtpForm, ProfileForm, SignupForm, SignupResendForm, add_service_errors
+from .models import NikClaim
 from .portals import latest_claim, person_of
 from .ratelimit import limit_posts
 from .reports import small_cells, summary_csv, summary_indicators, summary_tables
@@ -39,28 +41,141 @@ def healthz(request):
 @limit_posts(group="signup", rate_setting="RATELIMIT_SIGNUP", keys=("ip",))
 @require_http_methods(["GET", "POST"])
 def account_signup(request):
+    """Every valid sign-up gets the same answer, whether its NIK or e-mail is known or not: what
+    differs is only the e-mail sent to the address, which its owner alone reads."""
     if request.user.is_authenticated:
         return redirect("account_home")
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user, claim = services.account_signup(**form.service_kwargs())
+            kind, user = services.account_signup(**form.service_kwargs())
         except ValidationError as error:
             add_service_errors(form, error, aliases={"username": "email"})
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            if claim is None:  # with a claim, the account page explains what happens next
-                messages.success(request, _("Your account has been created."))
-            return redirect("account_home")
+            services.account_signup_notify(kind=kind, user=user, email=form.cleaned_data["email"])
+            return redirect("account_signup_sent")
     return render(request, "disnaker/account/signup.html", {"form": form})
+
+
+@never_cache
+@limit_posts(group="signup-resend", rate_setting="RATELIMIT_SIGNUP_RESEND", keys=("ip",))
+@require_http_methods(["GET", "POST"])
+def account_signup_sent(request):
+    """ "Check your e-mail", with a form to have the link sent again (same answer for any address)."""
+    form = SignupResendForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.account_signup_resend(email=form.cleaned_data["email"])
+        messages.success(
+            request, _("If an account at this address is waiting for confirmation, we sent the link again.")
+        )
+        return redirect("account_signup_sent")
+    return render(request, "disnaker/account/signup_sent.html", {"form": form})
+
+
+@never_cache
+@limit_posts(group="signup-confirm", rate_setting="RATELIMIT_SET_PASSWORD", keys=("ip",))
+@require_http_methods(["GET", "POST"])
+def account_confirm(request, uidb64: str, token: str):
+    """The link of the confirmation e-mail. Opening it only shows a button: a mail scanner that
+    follows links confirms nothing and gets no session."""
+    user = _signup_user(uidb64, token)
+    if user is None:
+        return render(request, "disnaker/account/confirm.html", {"valid": False}, status=400)
+    if request.method == "POST":
+        claim = services.account_confirm(user=user)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        if claim is None:
+            messages.success(request, _("Your e-mail address is confirmed and your account has been created."))
+        return redirect("account_home")
+    return render(request, "disnaker/account/confirm.html", {"valid": True})
+
+
+def _signup_user(uidb64: str, token: str):
+    """The unconfirmed account the link names, when its token is valid; else None."""
+    try:
+        pk = urlsafe_base64_decode(uidb64).decode()
+        user = get_user_model()._default_manager.get(pk=pk, is_active=False, pending_signup__isnull=False)
+    except (TypeError, ValueError, OverflowError, ObjectDoesNotExist, UnicodeDecodeError):
+        return None
+    return user if services.signup_token.check_token(user, token) else None
 
 
 @job_seeker_required
 @require_GET
 def account_home(request):
+    return _account_home(request)
+
+
+def _account_home(request, *, code_form=None, ktp_form=None, status=200):
     person = person_of(request.user)
     claim = None if person else latest_claim(request.user)
-    return render(request, "disnaker/account/home.html", {"person": person, "claim": claim})
+    context = {
+        "person": person,
+        "claim": claim,
+        "code_form": code_form or ClaimCodeForm(),
+        "ktp_form": ktp_form or ClaimKtpForm(),
+    }
+    return render(request, "disnaker/account/home.html", context, status=status)
+
+
+def _open_claim(request) -> NikClaim:
+    """The account's claim that waits for proof; 404 for anyone else (there is nothing to prove)."""
+    claim = latest_claim(request.user)
+    if claim is None or claim.status != NikClaim.Status.OPEN:
+        raise Http404
+    return claim
+
+
+limit_claim_posts = limit_posts(group="claim", rate_setting="RATELIMIT_CLAIM_CODE", keys=("user", "ip"))
+
+
+@job_seeker_required
+@limit_claim_posts
+@require_POST
+def account_claim_send_code(request):
+    services.nik_claim_send_code(claim=_open_claim(request))
+    messages.info(
+        request,
+        _(
+            "If your record at the office holds an e-mail address, we sent a 6-digit code to it. "
+            "No code? Upload your KTP instead."
+        ),
+    )
+    return redirect("account_home")
+
+
+@job_seeker_required
+@limit_claim_posts
+@require_POST
+def account_claim_check_code(request):
+    claim = _open_claim(request)
+    form = ClaimCodeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.nik_claim_check_code(claim=claim, code=form.cleaned_data["code"])
+        except ValidationError as error:
+            add_service_errors(form, error, non_field="code")
+        else:
+            messages.success(request, _("Your account is now linked to your record."))
+            return redirect("account_home")
+    return _account_home(request, code_form=form, status=400)
+
+
+@job_seeker_required
+@limit_claim_posts
+@require_POST
+def account_claim_ktp(request):
+    claim = _open_claim(request)
+    form = ClaimKtpForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.nik_claim_attach_ktp(claim=claim, document=form.cleaned_data["ktp"])
+        except ValidationError as error:
+            add_service_errors(form, error, non_field="ktp")
+        else:
+            messages.success(request, _("Your KTP has been sent. Staff will compare it with the record."))
+            return redirect("account_home")
+    return _account_home(request, ktp_form=form, status=400)
 
 
 @job_seeker_required

@@ -1,5 +1,6 @@
 import datetime
 import random
+import re
 
 import factory
 from django.contrib.auth import get_user_model
@@ -273,3 +274,16 @@ def png_bytes(size: tuple[int, int] = (30, 40), colour: str = "white") -> bytes:
 
 def jpeg_bytes(size: tuple[int, int] = (30, 40), colour: str = "white") -> bytes:
     return _picture("JPEG", size, colour)
+
+
+def confirmed_signup(*, nik: str, email: str, password: str = "kartu-kuning-2026", **person_fields):
+    """A sign-up whose e-mail link was used: ``(account, claim)``, the claim None when a new person was made."""
+    from disnaker import services
+
+    _kind, user = services.account_signup(nik=nik, email=email, password=password, **person_fields)
+    return user, services.account_confirm(user=user)
+
+
+def confirmation_link(mailoutbox) -> str:
+    """The path of the sign-up confirmation link in the last e-mail sent."""
+    return re.search(r"https?://[^/\s]+(/akun/daftar/konfirmasi/\S+/)", mailoutbox[-1].body).group(1)

@@ -90,6 +90,7 @@ STAFF_GRANTS = {
     "disnaker.kecamatan":                 ("vacd", "vac",     "vac",      "vac",   "v"),
     "disnaker.kelurahan":                 ("vacd", "vac",     "vac",      "vac",   "v"),
     "disnaker.nikclaim":                  ("vacd", "vac",     "vac",      "vac",   "v"),
+    "disnaker.pendingsignup":             ("vacd", "vac",     "vac",      "vac",   "v"),  # no admin page
     "disnaker.person":                    ("vacd", "vac",     "vac",      "vac",   "v"),
     "disnaker.sentreminder":              ("vacd", "vac",     "vac",      "vac",   "v"),
     "disnaker.publishedindicator":        ("vacd", "vac",     "vac",      "vac",   "v"),

@@ -85,6 +85,11 @@ PAGES = {
     "statistics_csv":            everyone(OK),
     "account_home":              (ACC,  OK,   OK,   OK,   OK,   OK,   OK,   OK,   OK,   OK,   OK,   OK,   OK),
     "account_signup":            (OK,   HOME, HOME, HOME, HOME, HOME, HOME, HOME, HOME, HOME, HOME, HOME, HOME),
+    "account_signup_sent":       everyone(OK),
+    "account_confirm":           everyone(400),  # an invalid link: the page says so
+    "account_claim_send_code":   (ACC,) + (NA,) * 12,  # POST only; without an open claim: 404
+    "account_claim_check_code":  (ACC,) + (NA,) * 12,
+    "account_claim_ktp":         (ACC,) + (NA,) * 12,
     "account_login":             (OK,   HOME, HOME, HOME, HOME, HOME, HOME, HOME, HOME, HOME, HOME, HOME, HOME),
     "account_logout":            everyone(NA),
     "account_profile":           (ACC,  OK,   OK,   HOME, HOME, HOME, HOME, HOME, HOME, HOME, HOME, HOME, HOME),
@@ -172,6 +177,7 @@ PAGES = {
     "admin/(?P<url>.*)$":        staff(NF, NF, NF, NF, NF, NF),  # the admin's catch-all, e.g. /admin/tidak-ada/
     # --- custom admin pages (each ModelAdmin's get_urls)
     "admin:auth_user_password_change": staff(OK, NO, NO, NO, NO, OK),
+    "admin:disnaker_nikclaim_ktp":     staff(NF, NF, NF, NF, NO, NF),  # personal data; the claim has no KTP
     "admin:disnaker_summary_build":    staff(OK, OK, OK, OK, NO, OK),  # change summary: every officer
     "admin:disnaker_summary_pdf":      staff(OK, OK, OK, OK, OK, OK),
     "admin:disnaker_summary_xlsx":     staff(OK, OK, OK, OK, OK, OK),
@@ -190,6 +196,8 @@ URL_KWARGS = {
     "statistics_detail": lambda w: {"period_key": "2025"},
     "statistics_csv": lambda w: {"period_key": "2025"},
     "password_reset_confirm": lambda w: BAD_LINK,
+    "account_confirm": lambda w: BAD_LINK,
+    "admin:disnaker_nikclaim_ktp": lambda w: {"pk": w.nikclaim.pk},
     "training:batch_detail": lambda w: {"pk": w.batch.pk},
     "training:register": lambda w: {"pk": w.batch.pk},
     "training:tracer_answer": lambda w: {"token": w.tracerresponse.token},

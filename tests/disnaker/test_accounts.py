@@ -13,8 +13,17 @@ from django.test import Client
 from django.urls import reverse
 
 from disnaker import services
-from disnaker.models import EducationLevel, NikClaim, Person
-from tests.factories import SIGNUP_BIRTH, PersonFactory, UserFactory, job_seeker, make_nik, signup_form
+from disnaker.models import EducationLevel, NikClaim, PendingSignup, Person
+from tests.factories import (
+    SIGNUP_BIRTH,
+    PersonFactory,
+    UserFactory,
+    confirmation_link,
+    confirmed_signup,
+    job_seeker,
+    make_nik,
+    signup_form,
+)
 
 User = get_user_model()
 BIRTH = SIGNUP_BIRTH
@@ -26,6 +35,11 @@ def counts():
     return User.objects.count(), Person.objects.count(), NikClaim.objects.count()
 
 
+def without_csrf(content: bytes) -> bytes:
+    """A page with its CSRF token blanked: the token is masked anew on every answer."""
+    return re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", content)
+
+
 def errors_of(response, field):
     return [str(e) for e in response.context["form"].errors.get(field, [])]
 
@@ -33,61 +47,89 @@ def errors_of(response, field):
 # --- Sign-up -------------------------------------------------------------------------------------
 
 
+def sign_up_and_confirm(client, mailoutbox, **overrides):
+    """Posts the sign-up, opens the e-mailed link and presses its button; the final response, followed."""
+    assert client.post(SIGNUP_URL, signup_form(**overrides)).url == reverse("account_signup_sent")
+    return client.post(confirmation_link(mailoutbox), follow=True)
+
+
 @pytest.mark.django_db
-def test_signup_with_a_new_nik_creates_the_person_linked_to_the_account_and_logs_in(client):
+def test_signup_opens_nothing_until_the_emailed_link_makes_the_person_and_logs_in(client, mailoutbox):
     response = client.post(SIGNUP_URL, signup_form())
     assert response.status_code == 302
-    assert response.url == reverse("account_home")
+    assert response.url == reverse("account_signup_sent")
     user = User.objects.get()
-    person = Person.objects.get(nik=NEW_NIK)
-    assert person.user == user
-    assert user.username == user.email == "sri.wahyuni@example.org"
+    assert (user.username, user.email, user.is_active) == ("sri.wahyuni@example.org",) * 2 + (False,)
     assert user.check_password("kartu-kuning-2026")
+    assert not Person.objects.exists()  # no NIK is held by an address nobody confirmed
+    assert "_auth_user_id" not in client.session
+    assert "Periksa e-mail Anda" in client.get(response.url).content.decode()
+    # An unconfirmed account cannot log in.
+    login = client.post(reverse("account_login"), {"username": user.email, "password": "kartu-kuning-2026"})
+    assert login.status_code == 200 and "_auth_user_id" not in client.session
+    # The e-mail holds the link; opening it only shows a button (a mail scanner confirms nothing).
+    assert [m.to for m in mailoutbox] == [["sri.wahyuni@example.org"]]
+    assert mailoutbox[0].subject == "Konfirmasi alamat e-mail Anda untuk Disnaker Kota Cilegon"
+    link = confirmation_link(mailoutbox)
+    assert "Konfirmasi dan buka akun saya" in client.get(link).content.decode()
+    assert not Person.objects.exists() and not User.objects.get().is_active
+    response = client.post(link)
+    assert response.url == reverse("account_home")
+    user.refresh_from_db()
+    person = Person.objects.get(nik=NEW_NIK)
+    assert user.is_active and person.user == user
     assert (person.name, person.sex, person.birth_date, person.disability) == ("Sri Wahyuni", "P", BIRTH, "netra")
     assert person.kelurahan is not None and person.education.code == "smk"
-    assert person.email == "sri.wahyuni@example.org"
+    assert (person.address, person.phone, person.email) == ("Jl. Kenari No. 3", "0812 3456 7890", user.email)
     assert int(client.session["_auth_user_id"]) == user.pk
-    assert not NikClaim.objects.exists()
+    assert not NikClaim.objects.exists() and not PendingSignup.objects.exists()
     home = client.get(response.url).content.decode()
-    assert "Akun Anda sudah dibuat." in home
+    assert "Alamat e-mail Anda sudah dikonfirmasi dan akun Anda sudah dibuat." in home
     assert NEW_NIK not in home and person.nik_masked in home
+    # The link works once.
+    client.logout()
+    assert client.post(link).status_code == 400
+    assert "_auth_user_id" not in client.session
 
 
 @pytest.mark.django_db
-def test_signup_claims_an_unclaimed_record_whose_name_differs_only_in_case_and_spacing(client):
+def test_signup_matching_an_unclaimed_record_makes_a_claim_not_a_link(client, mailoutbox):
+    """Name and birth date are on the KTP (and in the NIK): they prove nothing."""
     person = PersonFactory(nik=NEW_NIK, name="Sri  Wahyuni", sex="P", birth_date=BIRTH, address="Jl. Lama 1")
-    response = client.post(SIGNUP_URL, signup_form(name="  sri WAHYUNI "))
-    assert response.status_code == 302
+    html = sign_up_and_confirm(client, mailoutbox, name="  sri WAHYUNI ").content.decode()
     person.refresh_from_db()
-    assert person.user == User.objects.get()
+    assert person.user is None
     assert person.address == "Jl. Lama 1"  # the record staff keep is not overwritten by the sign-up
     assert Person.objects.count() == 1
-    assert not NikClaim.objects.exists()
+    claim = NikClaim.objects.get()
+    assert (claim.user.email, claim.status) == ("sri.wahyuni@example.org", "open")
+    assert "Tunjukkan bahwa data itu milik Anda" in html
+    assert "Jl. Lama 1" not in html
 
 
 @pytest.mark.django_db
-def test_signup_with_details_that_differ_makes_an_account_without_person_and_reveals_nothing(client):
+def test_signup_with_details_that_differ_makes_an_account_without_person_and_reveals_nothing(client, mailoutbox):
     PersonFactory(nik=NEW_NIK, name="Ratna Dewi Lestari", sex="P", birth_date=BIRTH, address="Jl. Rahasia No. 7")
-    response = client.post(SIGNUP_URL, signup_form(), follow=True)
+    response = sign_up_and_confirm(client, mailoutbox)
     user = User.objects.get()
     assert not Person.objects.filter(user=user).exists()
     claim = NikClaim.objects.get()
     assert (claim.user, claim.status, claim.nik, claim.name) == (user, "open", NEW_NIK, "Sri Wahyuni")
     assert response.redirect_chain == [(reverse("account_home"), 302)]
     html = response.content.decode()
-    assert "Petugas akan memeriksa NIK Anda" in html
-    assert "bawa KTP" in html
+    assert "Tunjukkan bahwa data itu milik Anda" in html
+    assert "Kirim KTP saya" in html and "Kirimi saya kode" in html
     for secret in ("Ratna", "Lestari", "Jl. Rahasia", NEW_NIK):
         assert secret not in html
-    # The profile waits for staff: it sends the user back to the explanation.
+    # The profile waits for proof: it sends the user back to the explanation.
     assert client.get(reverse("account_profile")).url == reverse("account_home")
 
 
 @pytest.mark.django_db
-def test_signup_with_a_nik_that_another_account_holds_makes_a_claim_and_leaves_the_holder_alone(client):
+def test_signup_with_a_nik_that_another_account_holds_makes_a_claim_and_leaves_the_holder_alone(client, mailoutbox):
     person = PersonFactory(nik=NEW_NIK, name="Sri Wahyuni", sex="P", birth_date=BIRTH)
     holder = job_seeker(person=person, email="pemilik@example.org")
-    response = client.post(SIGNUP_URL, signup_form(), follow=True)
+    response = sign_up_and_confirm(client, mailoutbox)
     assert response.status_code == 200
     claim = NikClaim.objects.get()
     assert claim.user.email == "sri.wahyuni@example.org"
@@ -98,8 +140,8 @@ def test_signup_with_a_nik_that_another_account_holds_makes_a_claim_and_leaves_t
 
 
 @pytest.mark.django_db
-def test_the_same_email_twice_is_refused_beside_the_email_field(client):
-    assert client.post(SIGNUP_URL, signup_form()).status_code == 302
+def test_the_same_email_twice_gets_the_same_answer_and_an_email_saying_the_account_exists(client, mailoutbox):
+    sign_up_and_confirm(client, mailoutbox)
     before = counts()
     other = Client()
     nik = make_nik(sex="L", birth_date=datetime.date(1998, 1, 2), serial=5)
@@ -107,14 +149,43 @@ def test_the_same_email_twice_is_refused_beside_the_email_field(client):
         SIGNUP_URL,
         signup_form(nik=nik, name="Budi", sex="L", birth_date="1998-01-02", email="  SRI.wahyuni@example.ORG"),
     )
-    assert response.status_code == 200
-    assert errors_of(response, "email") == [
-        "Akun dengan e-mail ini sudah ada. Silakan masuk atau atur ulang kata sandi."
-    ]
-    html = response.content.decode()
-    assert 'aria-describedby="id_email_helptext id_email_error"' in html
-    assert 'id="id_email_error"' in html
+    assert (response.status_code, response.url) == (302, reverse("account_signup_sent"))
     assert counts() == before
+    assert User.objects.get().check_password("kartu-kuning-2026")
+    mail = mailoutbox[-1]
+    assert mail.to == ["sri.wahyuni@example.org"]
+    assert mail.subject == "Anda sudah punya akun di Disnaker Kota Cilegon"
+    assert "/akun/masuk/" in mail.body and "/akun/sandi/lupa/" in mail.body
+    assert "konfirmasi" not in mail.body
+
+
+@pytest.mark.django_db
+def test_a_second_signup_before_confirmation_replaces_the_first_and_kills_its_link(client, mailoutbox):
+    client.post(SIGNUP_URL, signup_form())
+    first_link = confirmation_link(mailoutbox)
+    client.post(
+        SIGNUP_URL, signup_form(name="Sri Wahyuningsih", password1="sandi-kedua-2026", password2="sandi-kedua-2026")
+    )
+    second_link = confirmation_link(mailoutbox)
+    assert first_link != second_link
+    assert client.post(first_link).status_code == 400
+    assert client.post(second_link).url == reverse("account_home")
+    user = User.objects.get()
+    assert user.check_password("sandi-kedua-2026") and user.person.name == "Sri Wahyuningsih"
+
+
+@pytest.mark.django_db
+def test_the_link_can_be_sent_again_and_the_answer_is_the_same_for_any_address(client, mailoutbox):
+    client.post(SIGNUP_URL, signup_form())
+    job_seeker(email="budi@example.org")
+    answers = []
+    for address in ("sri.wahyuni@example.org", "budi@example.org", "tidak.ada@example.org"):
+        response = client.post(reverse("account_signup_sent"), {"email": address}, follow=True)
+        answers.append((response.status_code, response.redirect_chain, without_csrf(response.content)))
+    assert answers[0] == answers[1] == answers[2]
+    assert b"tautannya sudah kami kirim lagi" in answers[0][2]
+    assert [m.to for m in mailoutbox] == [["sri.wahyuni@example.org"]] * 2
+    assert client.post(confirmation_link(mailoutbox)).url == reverse("account_home")
 
 
 @pytest.mark.django_db
@@ -150,17 +221,21 @@ def test_wrong_sex_is_shown_beside_the_radio_buttons(client):
 
 
 @pytest.mark.django_db
-def test_a_failure_inside_the_service_leaves_no_account_behind(client, monkeypatch):
-    """The user row is written before the person: a later error must take it back too."""
+def test_a_failure_inside_the_confirmation_leaves_the_account_unconfirmed(client, monkeypatch, mailoutbox):
+    """The account is activated before the person is made: a later error must take it back too."""
+    client.post(SIGNUP_URL, signup_form())
+    user = User.objects.get()
 
     def failing_person_create(**kwargs):
         raise ValidationError({"address": "Alamat ditolak."})
 
     monkeypatch.setattr(services, "person_create", failing_person_create)
-    response = client.post(SIGNUP_URL, signup_form())
-    assert response.status_code == 200
-    assert errors_of(response, "address") == ["Alamat ditolak."]
-    assert counts() == (0, 0, 0)
+    with pytest.raises(ValidationError):
+        services.account_confirm(user=user)
+    user.refresh_from_db()
+    assert not user.is_active
+    assert PendingSignup.objects.filter(user=user).exists()
+    assert counts() == (1, 0, 0)
 
 
 @pytest.mark.django_db
@@ -183,8 +258,14 @@ def test_a_logged_in_user_is_sent_from_signup_to_the_account(client):
 
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
-def test_two_simultaneous_signups_with_the_same_new_nik_make_one_person_and_one_claim(postgres, monkeypatch):
-    """Both requests find no person; both then insert it. One wins, the other gets a claim, neither a 500."""
+def test_two_simultaneous_confirmations_with_the_same_new_nik_make_one_person_and_one_claim(
+    postgres, monkeypatch, mailoutbox
+):
+    """Both links find no person; both then insert it. One wins, the other gets a claim, neither a 500."""
+    links = []
+    for email in ("satu@example.org", "dua@example.org"):
+        Client().post(SIGNUP_URL, signup_form(email=email))
+        links.append(confirmation_link(mailoutbox))
     real_person_create = services.person_create
     both_looked = threading.Barrier(2)
 
@@ -202,16 +283,16 @@ def test_two_simultaneous_signups_with_the_same_new_nik_make_one_person_and_one_
 
     monkeypatch.setattr(services, "person_create", person_create_after_both_looked)
 
-    def sign_up(email):
+    def confirm(link):
         try:
-            return Client().post(SIGNUP_URL, signup_form(email=email))
+            return Client().post(link)
         except Exception as exc:  # noqa: BLE001 - the test inspects what each request raised
             return exc
         finally:
             connection.close()
 
     with ThreadPoolExecutor(max_workers=2) as pool:
-        responses = list(pool.map(sign_up, ["satu@example.org", "dua@example.org"]))
+        responses = list(pool.map(confirm, links))
 
     assert [getattr(r, "status_code", r) for r in responses] == [302, 302]
     # The loser's insert waited for the winner's commit, failed on the unique NIK, and was turned into a claim.
@@ -220,7 +301,7 @@ def test_two_simultaneous_signups_with_the_same_new_nik_make_one_person_and_one_
     claim = NikClaim.objects.get()
     assert {person.user.email, claim.user.email} == {"satu@example.org", "dua@example.org"}
     assert claim.status == "open"
-    assert User.objects.count() == 2
+    assert User.objects.filter(is_active=True).count() == 2
 
 
 # --- Login and logout ------------------------------------------------------------------------------
@@ -259,9 +340,9 @@ def test_repeated_failures_lock_the_account_login(client, settings):
 
 @pytest.mark.django_db
 def test_a_user_with_an_open_claim_and_no_person_can_log_in_and_sees_the_claim(client):
-    user, claim = services.account_signup(
-        nik=PersonFactory(name="Orang Lain").nik, email="baru@example.org", password="kartu-kuning-2026",
-        name="Nama Baru", sex="L", birth_date=datetime.date(1990, 1, 1),
+    user, claim = confirmed_signup(
+        nik=PersonFactory(name="Orang Lain").nik, email="baru@example.org", name="Nama Baru", sex="L",
+        birth_date=datetime.date(1990, 1, 1),
     )  # fmt: skip
     assert claim is not None
     response = client.post(
@@ -269,7 +350,7 @@ def test_a_user_with_an_open_claim_and_no_person_can_log_in_and_sees_the_claim(c
     )
     html = response.content.decode()
     assert response.redirect_chain[-1][0] == reverse("account_home")
-    assert "Petugas akan memeriksa NIK Anda" in html
+    assert "Tunjukkan bahwa data itu milik Anda" in html
     assert "Orang Lain" not in html
 
 
@@ -320,9 +401,9 @@ def test_url_by_role_matrix(client, staff_user, role, home, profile):
         client.force_login(staff_user("Petugas Pelatihan"))
     elif role == "claimant":
         client.force_login(
-            services.account_signup(
-                nik=PersonFactory().nik, email="c@example.org", password="kartu-kuning-2026",
-                name="X Y", sex="L", birth_date=datetime.date(1990, 1, 1),
+            confirmed_signup(
+                nik=PersonFactory().nik, email="c@example.org", name="X Y", sex="L",
+                birth_date=datetime.date(1990, 1, 1),
             )[0]
         )  # fmt: skip
     assert client.get(reverse("account_home")).status_code == home
@@ -439,19 +520,18 @@ def test_account_urls_carry_no_personal_data():
 def test_names_without_latin_letters_are_compared_not_reduced_to_nothing():
     """A-z only would reduce both names to "" and hand the record to anyone with the NIK."""
     person = PersonFactory(name="张伟", sex="L", birth_date=BIRTH, nik=make_nik(sex="L", birth_date=BIRTH, serial=3))
-    user, claim = services.account_signup(
-        nik=person.nik, email="x@example.org", password="kartu-kuning-2026", name="李娜", sex="L", birth_date=BIRTH
-    )
-    assert claim is not None
+    user, claim = confirmed_signup(nik=person.nik, email="x@example.org", name="李娜", sex="L", birth_date=BIRTH)
+    assert claim.reason == "Data yang diisi berbeda dengan data penduduk."
     person.refresh_from_db()
     assert person.user is None
 
 
 @pytest.mark.django_db
-def test_an_email_that_another_account_uses_is_refused(client):
+def test_an_email_that_another_account_uses_gets_the_same_answer_and_no_account(client, mailoutbox):
     UserFactory(username="petugas", email="Budi@example.org", is_staff=True)
     response = client.post(SIGNUP_URL, signup_form(email="budi@example.org"))
-    assert errors_of(response, "email") == [
-        "Akun dengan e-mail ini sudah ada. Silakan masuk atau atur ulang kata sandi."
+    assert response.url == reverse("account_signup_sent")
+    assert Person.objects.count() == 0 and User.objects.count() == 1
+    assert [(m.to, m.subject) for m in mailoutbox] == [
+        (["budi@example.org"], "Anda sudah punya akun di Disnaker Kota Cilegon")
     ]
-    assert Person.objects.count() == 0

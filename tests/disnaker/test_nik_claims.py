@@ -8,7 +8,7 @@ from django.urls import reverse
 from disnaker import services
 from disnaker.models import NikClaim, Person
 from disnaker.roles import HEAD_OF_OFFICE, TRAINING_OFFICER
-from tests.factories import PersonFactory, job_seeker, make_nik
+from tests.factories import PersonFactory, confirmed_signup, job_seeker, make_nik
 
 pytestmark = pytest.mark.django_db
 
@@ -28,9 +28,7 @@ def record():
 
 
 def claim_for(nik, *, email="pemilik@example.org", name="Ahmad Fauzi", sex="L", birth_date=BIRTH):
-    user, claim = services.account_signup(
-        nik=nik, email=email, password="kartu-kuning-2026", name=name, sex=sex, birth_date=birth_date
-    )
+    user, claim = confirmed_signup(nik=nik, email=email, name=name, sex=sex, birth_date=birth_date)
     assert claim is not None
     return claim
 

@@ -271,11 +271,12 @@ def _claim_status(html: str) -> str:
 
 @pytest.fixture
 def waiting_for_staff(client):
-    """A job seeker whose NIK claim staff have not checked yet: an account without a person."""
+    """A job seeker whose NIK claim and KTP staff have not checked yet: an account without a person."""
     user = UserFactory(email="menunggu@example.org")
     NikClaim.objects.create(
-        user=user, nik="3672011204990001", name="Budi", sex="L", birth_date=datetime.date(1999, 4, 12), reason="x"
-    )
+        user=user, nik="3672011204990001", name="Budi", sex="L", birth_date=datetime.date(1999, 4, 12), reason="x",
+        ktp_document="claims/ktp/document.pdf",
+    )  # fmt: skip
     client.force_login(user)
     return client
 

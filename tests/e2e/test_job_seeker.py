@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from disnaker.models import Person
 from disnaker.roles import TRAINING_OFFICER
-from tests.factories import BatchFactory
+from tests.factories import BatchFactory, confirmation_link
 from training import services
 from training.models import Registration
 
@@ -35,7 +35,7 @@ def _attach(page, selector, upload):
     )
 
 
-def _sign_up(page, live_server, axe, shot):
+def _sign_up(page, live_server, axe, shot, mailoutbox):
     page.goto(live_server.url + reverse("account_signup"))
     assert axe(page) == []
     page.fill("#id_nik", "3672 0145 0502 0003")
@@ -52,7 +52,18 @@ def _sign_up(page, live_server, axe, shot):
     page.fill("#id_password2", "Cilegon-Kerja-2026")
     shot("sign-up-form")
     page.locator("form button[type=submit]").last.click()
+    page.wait_for_url(live_server.url + reverse("account_signup_sent"))
+    assert axe(page) == []
+    assert "Kami sudah mengirim tautan ke alamat yang Anda isikan." in page.content()
+    shot("check-your-email")
+    # The account opens only through the link in the e-mail.
+    assert [m.to for m in mailoutbox] == [["nur.aini@example.org"]]
+    page.goto(live_server.url + confirmation_link(mailoutbox))
+    assert axe(page) == []
+    shot("confirm-email")
+    page.get_by_role("button", name="Konfirmasi dan buka akun saya").click()
     page.wait_for_url(live_server.url + reverse("account_home"))
+    assert "Alamat e-mail Anda sudah dikonfirmasi" in page.content()
     shot("account")
 
 
@@ -70,7 +81,7 @@ def _staff_runs(staff_page, officer, live_server, action: str, registration: Reg
 
 
 def test_job_seeker_signs_up_registers_is_accepted_and_downloads_the_certificate(
-    live_server, page, staff_page, staff_user, axe, uploads, pdftotext, request, shot
+    live_server, page, staff_page, staff_user, axe, uploads, pdftotext, request, shot, mailoutbox
 ):
     if settings.CELERY_BROKER_URL:
         request.getfixturevalue("celery_worker")  # the certificate is rendered by a real worker
@@ -78,7 +89,7 @@ def test_job_seeker_signs_up_registers_is_accepted_and_downloads_the_certificate
     officer = staff_user(TRAINING_OFFICER)
 
     # 1. Sign up with the NIK and find the batch in the catalogue.
-    _sign_up(page, live_server, axe, shot)
+    _sign_up(page, live_server, axe, shot, mailoutbox)
     page.goto(live_server.url + reverse("training:catalogue"))
     assert axe(page) == []
     shot("catalogue")

@@ -106,7 +106,8 @@ class TestAccess:
         html = _html(response)
         assert response.status_code == 200
         assert "Akun Anda belum terhubung dengan NIK" in html
-        assert "Petugas sedang memeriksa NIK" in html
+        # The claim waits for the applicant's proof, which is given on the account page.
+        assert "Tunjukkan bahwa data itu milik Anda" in html
         assert 'type="file"' not in html
 
 
