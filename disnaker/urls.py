@@ -8,6 +8,8 @@ account_patterns = [
     path("akun/", views.account_home, name="account_home"),
     path("akun/daftar/", views.account_signup, name="account_signup"),
     path("akun/profil/", views.account_profile, name="account_profile"),
+    path("akun/riwayat-akses/", views.account_data_access, name="account_data_access"),
+    path("akun/data-saya/", views.account_data_download, name="account_data_download"),
     # Login, logout (POST only) and password reset from the portal kit, with Django's URL names.
     *JOB_SEEKERS.url_patterns(
         login="akun/masuk/",

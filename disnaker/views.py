@@ -1,18 +1,21 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import exports, services
+from . import exports, personal_data, services
 from .access import job_seeker_required
 from .forms import ProfileForm, SignupForm, add_service_errors
 from .portals import latest_claim, person_of
 from .ratelimit import limit_posts
+from .readaudit import accesses_for_person
 from .reports import small_cells, summary_csv, summary_indicators, summary_tables
 from .selectors import latest_published_summary, published_periods, published_summary
 
@@ -61,6 +64,31 @@ def account_home(request):
     person = person_of(request.user)
     claim = None if person else latest_claim(request.user)
     return render(request, "disnaker/account/home.html", {"person": person, "claim": claim})
+
+
+@job_seeker_required
+@require_GET
+def account_data_access(request):
+    """ "Riwayat akses data": who at the office looked at the person's data, when and from where."""
+    person = person_of(request.user)
+    if person is None:
+        return redirect("account_home")
+    accesses = accesses_for_person(person).prefetch_related("user__groups")
+    page = Paginator(accesses, 50).get_page(request.GET.get("page"))
+    return render(request, "disnaker/account/data_access.html", {"person": person, "page_obj": page})
+
+
+@job_seeker_required
+@require_GET
+def account_data_download(request):
+    """Everything the portal holds on the person, as JSON; the URL names no one (the account is the key)."""
+    person = person_of(request.user)
+    if person is None:
+        return redirect("account_home")
+    response = HttpResponse(personal_data.personal_data_json(person), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="data-saya-{timezone.localdate():%Y%m%d}.json"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @job_seeker_required

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from disnaker import readaudit
 from disnaker.access import JOB_SEEKERS, job_seeker_required
 from disnaker.admin import can_reveal_personal_data
 from disnaker.portals import person_of
@@ -178,4 +179,5 @@ def staff_document(request, pk: int, kind: str):
         content_type=content_type if inline else "application/octet-stream",
     )
     response["Cache-Control"] = "private, no-store"
+    readaudit.record_document(request, person=card.person_id, what=readaudit.DOCUMENT_NAMES[kind])
     return response
