@@ -198,9 +198,8 @@ def test_the_model_refuses_updates_and_deletes(access):
 )
 def test_the_database_refuses_updates_and_deletes(postgres, access, sql):
     DataAccessSubject.objects.create(access=access, person=access.person)
-    with pytest.raises(DatabaseError, match="append-only"):
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(sql)
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql)
     assert DataAccess.objects.get().what == "NIK" and DataAccessSubject.objects.count() == 1
 
 
@@ -226,9 +225,8 @@ def test_after_the_purge_the_database_refuses_deletes_again(postgres, access, se
     settings.READ_AUDIT_RETENTION_DAYS = 0
     assert accesses_purge(now=access.at + datetime.timedelta(seconds=1)) == 1
     DataAccess.objects.create(user=access.user, kind="view", what="NIK", view_name="v", path="/")
-    with pytest.raises(DatabaseError, match="append-only"):
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("DELETE FROM disnaker_dataaccess")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM disnaker_dataaccess")
 
 
 def test_the_purge_command_and_the_default_retention_of_five_years(officer, person, settings, capsys):
