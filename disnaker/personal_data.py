@@ -76,3 +76,11 @@ def personal_data(person: Person) -> dict:
 
 def personal_data_json(person: Person) -> str:
     return json.dumps(personal_data(person), ensure_ascii=False, indent=2, default=str)
+
+
+def personal_data_pdf(person: Person) -> bytes:
+    """The same data as a PDF: one table per row, one heading per section."""
+    from .pdf import render_pdf  # WeasyPrint is loaded only when a PDF is made
+
+    sections = [(name, rows if isinstance(rows, list) else [rows]) for name, rows in personal_data(person).items()]
+    return render_pdf("disnaker/pdf/my_data.html", {"sections": sections})

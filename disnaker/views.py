@@ -81,12 +81,16 @@ def account_data_access(request):
 @job_seeker_required
 @require_GET
 def account_data_download(request):
-    """Everything the portal holds on the person, as JSON; the URL names no one (the account is the key)."""
+    """Everything the portal holds on the person, as JSON or (``?format=pdf``) PDF; the URL names no one."""
     person = person_of(request.user)
     if person is None:
         return redirect("account_home")
-    response = HttpResponse(personal_data.personal_data_json(person), content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="data-saya-{timezone.localdate():%Y%m%d}.json"'
+    if request.GET.get("format") == "pdf":
+        content, content_type, extension = personal_data.personal_data_pdf(person), "application/pdf", "pdf"
+    else:
+        content, content_type, extension = personal_data.personal_data_json(person), "application/json", "json"
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="data-saya-{timezone.localdate():%Y%m%d}.{extension}"'
     response["Cache-Control"] = "private, no-store"
     return response
 

@@ -364,3 +364,16 @@ def test_an_account_without_a_person_is_sent_home(client):
     client.force_login(UserFactory())
     for name in ("account_data_access", "account_data_download"):
         assert client.get(reverse(name)).url == reverse("account_home")
+
+
+def test_the_data_download_as_pdf_holds_the_persons_data_and_access_history(client, officer, pdftotext):
+    seeker, other = job_seeker(), job_seeker()
+    client.force_login(officer)
+    client.get(_admin("person", "change", seeker.person.pk))
+    client.force_login(seeker)
+    response = client.get(reverse("account_data_download") + "?format=pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
+    text = " ".join(pdftotext(response.content).split())
+    assert seeker.person.nik in text and seeker.person.name in text and "Rina Petugas" in text
+    assert other.person.nik not in text
