@@ -17,6 +17,7 @@ import datetime
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.contrib.admin.utils import unquote
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -107,15 +108,32 @@ class PersonalDataAdmin:
         """Several people shown on the change page, or None when it shows the row's one person."""
         return None
 
+    def _record_page(self, request, response, obj) -> None:
+        if request.method != "GET" or response.status_code != 200 or obj is None or not self.reveals(request):
+            return
+        people = self.people_on_change_page(obj)
+        if people is None:
+            record_view(request, person=self.person_of_row(obj), what=self.personal_what)
+        else:
+            record_list(request, people=people, what=self.personal_what)
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
         original = getattr(response, "context_data", None) and response.context_data.get("original")
-        if request.method == "GET" and response.status_code == 200 and original is not None and self.reveals(request):
-            people = self.people_on_change_page(original)
-            if people is None:
-                record_view(request, person=self.person_of_row(original), what=self.personal_what)
-            else:
-                record_list(request, people=people, what=self.personal_what)
+        self._record_page(request, response, original)
+        return response
+
+    def history_view(self, request, object_id, extra_context=None):
+        # Past versions show every field in full, as the change page does.
+        response = super().history_view(request, object_id, extra_context)
+        if response.status_code == 200:
+            self._record_page(request, response, self.get_object(request, unquote(object_id)))
+        return response
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        response = super().history_form_view(request, object_id, version_id, extra_context)
+        if response.status_code == 200:
+            self._record_page(request, response, self.get_object(request, unquote(object_id)))
         return response
 
     def changelist_view(self, request, extra_context=None):

@@ -79,6 +79,19 @@ def test_a_role_shown_the_masked_nik_leaves_no_row(client, staff_user, person):
     assert not DataAccess.objects.exists()
 
 
+def test_the_history_of_a_person_writes_one_view_row_per_page(client, officer, person):
+    person.save()  # a second version
+    client.force_login(officer)
+    assert client.get(_admin("person", "history", person.pk)).status_code == 200
+    version = person.history.earliest()
+    url = reverse("admin:disnaker_person_simple_history", args=[person.pk, version.history_id])
+    assert client.get(url).status_code == 200
+    assert list(DataAccess.objects.values_list("kind", "person", "view_name")) == [
+        (DataAccess.Kind.VIEW, person.pk, "admin:disnaker_person_simple_history"),
+        (DataAccess.Kind.VIEW, person.pk, "admin:disnaker_person_history"),
+    ]
+
+
 @pytest.mark.parametrize("model", ["registration", "jobseekercard"])
 def test_registration_and_card_pages_write_one_view_row_each(client, superuser, files, model):
     person = PersonFactory()
