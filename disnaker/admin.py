@@ -16,6 +16,7 @@ from .admin_site import DisnakerModelAdmin, HistoryAdmin, QueueStatusFilter, Yea
 from .fields import NikFormField
 from .models import Certification, EducationLevel, KbjiMajorGroup, KbliSection, Kecamatan, Kelurahan, NikClaim, Person
 from .nik import check_person_matches_nik, validate_nik
+from .readaudit import PersonalDataAdmin
 from .resources import (
     EducationLevelResource,
     KbjiMajorGroupResource,
@@ -95,7 +96,8 @@ class CertificationInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(HistoryAdmin, DisnakerModelAdmin):
+class PersonAdmin(PersonalDataAdmin, HistoryAdmin, DisnakerModelAdmin):
+    personal_person = ""  # the row is the person
     list_display = ("name", "nik", "sex", "birth_date", "kelurahan", "education", "disability")
     list_select_related = ("kelurahan__kecamatan", "education")
     search_fields = ("name", "=nik", "email", "phone")
@@ -309,4 +311,4 @@ class NikClaimAdmin(ServiceActionsMixin, HistoryAdmin, DisnakerModelAdmin):
     )
 
 
-from . import admin_summaries, admin_users  # noqa: E402, F401  (register on the one site)
+from . import admin_readaudit, admin_summaries, admin_users  # noqa: E402, F401  (register on the one site)

@@ -137,6 +137,7 @@ class Export:
 
     name: str
     formats: tuple[str, ...] = ("csv", "xlsx")
+    personal: bool = False  # rows name people: every download is recorded in the read audit
 
     def format_of(self, request) -> str:
         """The format asked for (``?format=``), the first one by default; 404 for one not offered."""
@@ -145,13 +146,25 @@ class Export:
             raise Http404
         return file_format
 
-    def response(self, request, *, filename: str, header: Sequence, rows: Iterable[Sequence], title: str):
-        """The table in the format asked for; ``filename`` without its extension."""
+    def response(
+        self, request, *, filename: str, header: Sequence, rows: Iterable[Sequence], title: str, people=None
+    ) -> HttpResponse:
+        """The table in the format asked for; ``filename`` without its extension.
+
+        A personal export names the people in it (``people``: their ids), for the read audit.
+        """
+        if self.personal and people is None:
+            raise ValueError(f"export {self.name} carries personal data: say whose (people=...)")
         file_format = self.format_of(request)
+        counted = _Counted(rows)
         if file_format == "xlsx":
-            content = xlsx_bytes(header=header, rows=rows, title=title)
+            content = xlsx_bytes(header=header, rows=counted, title=title)
         else:
-            content = csv_text(header=header, rows=rows)
+            content = csv_text(header=header, rows=counted)
+        if self.personal:
+            from .readaudit import record_export
+
+            record_export(request, export=self.name, rows=counted.count, people=people)
         return attachment(content, file_format=file_format, filename=filename)
 
     def download(self, content: bytes | str, *, filename: str) -> HttpResponse:
@@ -160,12 +173,24 @@ class Export:
         return attachment(content, file_format=file_format, filename=filename)
 
 
+class _Counted:
+    """The rows, counted as the writer takes them."""
+
+    def __init__(self, rows: Iterable[Sequence]):
+        self.rows, self.count = rows, 0
+
+    def __iter__(self):
+        for row in self.rows:
+            self.count += 1
+            yield row
+
+
 EXPORTS: dict[str, Export] = {}
 
 
-def declare(name: str, *, formats: tuple[str, ...] = ("csv", "xlsx")) -> Export:
+def declare(name: str, *, formats: tuple[str, ...] = ("csv", "xlsx"), personal: bool = False) -> Export:
     """Declares (once, at import) a download; re-importing a module keeps the first declaration."""
     unknown = set(formats) - set(CONTENT_TYPES)
     if unknown:
         raise ValueError(f"export {name}: unknown formats {sorted(unknown)}")
-    return EXPORTS.setdefault(name, Export(name=name, formats=tuple(formats)))
+    return EXPORTS.setdefault(name, Export(name=name, formats=tuple(formats), personal=personal))

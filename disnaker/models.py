@@ -509,3 +509,117 @@ class SentReminder(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.key}"
+
+
+class DataAccessQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise DataAccessIsAppendOnly
+
+    def delete(self):
+        raise DataAccessIsAppendOnly
+
+
+class DataAccessIsAppendOnly(Exception):
+    """The read audit is never changed; only the retention purge removes old rows."""
+
+
+ADMIN_SCREENS = {"change": _("detail page"), "changelist": _("list")}
+
+
+class DataAccess(models.Model):
+    """One look at personal data by someone at the office (the read audit, ``disnaker.readaudit``).
+
+    A view of one person's full data names the person; a list or an export names everyone in it
+    (``people``) and how many rows it had. Rows are only ever added: the model, the admin and, on
+    PostgreSQL, a trigger refuse updates and deletes, except the retention purge.
+    """
+
+    class Kind(models.TextChoices):
+        VIEW = "view", _("Viewed personal data")
+        LIST = "list", _("Listed personal data")
+        DOCUMENT = "document", _("Downloaded a document")
+        EXPORT = "export", _("Exported personal data")
+
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="data_accesses"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    people = models.ManyToManyField(
+        Person, verbose_name=_("people in the list or export"), through="DataAccessSubject", related_name="+"
+    )
+    what = models.CharField(_("what"), max_length=100, help_text=_("The data, document or export accessed."))
+    row_count = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    view_name = models.CharField(_("screen"), max_length=150)
+    path = models.CharField(_("address"), max_length=255, help_text=_("Without the query string."))
+
+    objects = DataAccessQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("personal data access")
+        verbose_name_plural = _("personal data accesses")
+        indexes = [models.Index(fields=["person", "-at"], name="dataaccess_person_at_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.what}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise DataAccessIsAppendOnly
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise DataAccessIsAppendOnly
+
+    @property
+    def accessed_by(self) -> str:
+        """Who looked, as the person is told: the staff member's name and role, never the username."""
+        user = self.user
+        name = user.get_full_name() or str(_("Office staff"))
+        roles = [group.name for group in user.groups.all()] or (
+            [str(_("System administrator"))] if user.is_superuser else []
+        )
+        return f"{name} ({', '.join(roles)})" if roles else name
+
+    @property
+    def screen(self) -> str:
+        """The screen in words: an admin page by its model ("People: detail"), any other by its path."""
+        from django.apps import apps
+
+        app_model, _sep, action = self.view_name.removeprefix("admin:").rpartition("_")
+        app_label, _sep, model_name = app_model.rpartition("_")
+        if not self.view_name.startswith("admin:") or action not in ADMIN_SCREENS:
+            return self.path
+        try:
+            model = apps.get_model(app_label, model_name)
+        except LookupError:
+            return self.path
+        return f"{str(model._meta.verbose_name_plural).capitalize()}: {ADMIN_SCREENS[action]}"
+
+
+class DataAccessSubject(models.Model):
+    """A person in a list or export of the read audit; append-only as its access."""
+
+    access = models.ForeignKey(DataAccess, on_delete=models.CASCADE, related_name="subjects")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+
+    objects = DataAccessQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["access", "person"], name="dataaccess_subject_once")]
+        indexes = [models.Index(fields=["person", "access"], name="dataaccess_subject_person_idx")]
+
+    def __str__(self):
+        return f"{self.access_id}: {self.person_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise DataAccessIsAppendOnly
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise DataAccessIsAppendOnly

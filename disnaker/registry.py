@@ -9,6 +9,7 @@ declares what the core shows in modules of its own, found by name the way Django
               the PDF show first: ``TILES``, ``TREND`` and ``CHARTS``
 ``demo.py``   ``seed(*, log)``: its demo data for ``manage.py seed_demo``
 ``roles.py``  ``GRANTS``: what each staff role may do on its models
+``selectors.py`` ``personal_data(person)``: its rows naming a person, for "download my data"
 
 Only the project's own apps (the packages beside ``manage.py``) are asked, in ``INSTALLED_APPS`` order.
 """

@@ -24,7 +24,8 @@ TRAINING_OFFICER = "Petugas Pelatihan"
 PLACEMENT_OFFICER = "Petugas Penempatan"
 LPK_SUPERVISOR = "Pembina LPK"
 HEAD_OF_OFFICE = "Pimpinan"
-ROLE_NAMES = (ADMIN, TRAINING_OFFICER, PLACEMENT_OFFICER, LPK_SUPERVISOR, HEAD_OF_OFFICE)
+AUDITOR = "Auditor"
+ROLE_NAMES = (ADMIN, TRAINING_OFFICER, PLACEMENT_OFFICER, LPK_SUPERVISOR, HEAD_OF_OFFICE, AUDITOR)
 
 # What these roles may do on the models of every one of the portal's apps.
 EVERY_APP = {ADMIN: ALL, HEAD_OF_OFFICE: READ}
@@ -36,6 +37,8 @@ GRANTS = {
 }
 # Beyond the portal's apps: Django's accounts and the schedule of periodic tasks.
 OTHER_APPS = {ADMIN: {"auth": ALL, "django_celery_beat": ALL}}
+# Models no app-wide grant covers: the read audit is shown to auditors only, and nobody changes it.
+RESTRICTED_MODELS = {("disnaker", "dataaccess"), ("disnaker", "dataaccesssubject")}
 # Single permissions, "app_label.codename".
 EXTRA = {
     ADMIN: ["disnaker.reveal_person_nik", "disnaker.publish_summary"],
@@ -43,6 +46,7 @@ EXTRA = {
     PLACEMENT_OFFICER: ["disnaker.reveal_person_nik"],
     LPK_SUPERVISOR: ["disnaker.reveal_person_nik"],
     HEAD_OF_OFFICE: [],
+    AUDITOR: ["disnaker.view_dataaccess"],
 }
 
 
@@ -94,6 +98,8 @@ def _permissions_for(spec: dict):
         for action in actions:
             codename_prefixes |= Q(codename__startswith=f"{action}_")
         query |= Q(content_type__app_label=app_label) & codename_prefixes
+    for app_label, model in RESTRICTED_MODELS:
+        query &= ~Q(content_type__app_label=app_label, content_type__model=model)
     for dotted in spec["extra"]:
         app_label, codename = dotted.split(".")
         query |= Q(content_type__app_label=app_label, codename=codename)

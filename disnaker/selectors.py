@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from .models import Summary
+from .models import Certification, NikClaim, Person, Summary
 from .periods import Period, PeriodKind
 from .summaries import CITY
 
@@ -48,3 +48,11 @@ def published_periods() -> list[dict]:
         if len(latest[summary.period_kind]) < LATEST[summary.period_kind]:
             latest[summary.period_kind].append(summary)
     return [{"kind": kind, "label": kind.label, "summaries": rows} for kind, rows in latest.items() if rows]
+
+
+def personal_data(person: Person) -> dict:
+    """The core's rows naming the person, for their "download my data" (``disnaker.personal_data``)."""
+    return {
+        "certifications": Certification.objects.filter(person=person),
+        "nik_claims": NikClaim.objects.filter(user_id=person.user_id) if person.user_id else NikClaim.objects.none(),
+    }

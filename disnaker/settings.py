@@ -189,6 +189,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "placement.uploads_discard_stale",
         "schedule": crontab(hour=2, minute=20),
     },
+    # Read-audit rows past READ_AUDIT_RETENTION_DAYS are removed once a day.
+    "disnaker.read_audit_purge": {"task": "disnaker.read_audit_purge", "schedule": crontab(hour=3, minute=0)},
 }
 
 # --- Authentication -------------------------------------------------------------------------
@@ -253,6 +255,10 @@ SILENCED_SYSTEM_CHECKS = [
     # (make run, the tests); production has REDIS_URL (docker-compose.yml sets it).
     *([] if REDIS_URL else ["django_ratelimit.E003"]),
 ]
+
+# --- Read audit (disnaker/readaudit.py) ------------------------------------------------------
+# How long the record of who looked at personal data is kept (default five years).
+READ_AUDIT_RETENTION_DAYS = env.int("READ_AUDIT_RETENTION_DAYS", default=1826)
 
 # --- Language, time -------------------------------------------------------------------------
 LANGUAGE_CODE = "id"

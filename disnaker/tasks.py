@@ -63,3 +63,11 @@ def summaries_current() -> str:
     from .periods import Period
 
     return str(summaries.summary_request(period=Period.containing(timezone.localdate(), "month")).period)
+
+
+@shared_task(name="disnaker.read_audit_purge", time_limit=600, soft_time_limit=540)
+def read_audit_purge() -> int:
+    """Removes read-audit rows older than READ_AUDIT_RETENTION_DAYS; safe to run twice."""
+    from .readaudit import accesses_purge
+
+    return accesses_purge()

@@ -13,6 +13,8 @@ account_patterns = [
     path("akun/klaim/kode/", views.account_claim_check_code, name="account_claim_check_code"),
     path("akun/klaim/ktp/", views.account_claim_ktp, name="account_claim_ktp"),
     path("akun/profil/", views.account_profile, name="account_profile"),
+    path("akun/riwayat-akses/", views.account_data_access, name="account_data_access"),
+    path("akun/data-saya/", views.account_data_download, name="account_data_download"),
     # Login, logout (POST only) and password reset from the portal kit, with Django's URL names.
     *JOB_SEEKERS.url_patterns(
         login="akun/masuk/",

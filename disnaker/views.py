@@ -1,20 +1,23 @@
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import exports, services
+from . import exports, personal_data, services
 from .access import job_seeker_required
 from .forms import ClaimCodeForm, ClaimKtpForm, ProfileForm, SignupForm, SignupResendForm, add_service_errors
 from .models import NikClaim
 from .portals import latest_claim, person_of
 from .ratelimit import limit_posts
+from .readaudit import accesses_for_person
 from .reports import small_cells, summary_csv, summary_indicators, summary_tables
 from .selectors import latest_published_summary, published_periods, published_summary
 
@@ -176,6 +179,35 @@ def account_claim_ktp(request):
             messages.success(request, _("Your KTP has been sent. Staff will compare it with the record."))
             return redirect("account_home")
     return _account_home(request, ktp_form=form, status=400)
+
+
+@job_seeker_required
+@require_GET
+def account_data_access(request):
+    """ "Riwayat akses data": who at the office looked at the person's data, when and from where."""
+    person = person_of(request.user)
+    if person is None:
+        return redirect("account_home")
+    accesses = accesses_for_person(person).prefetch_related("user__groups")
+    page = Paginator(accesses, 50).get_page(request.GET.get("page"))
+    return render(request, "disnaker/account/data_access.html", {"person": person, "page_obj": page})
+
+
+@job_seeker_required
+@require_GET
+def account_data_download(request):
+    """Everything the portal holds on the person, as JSON or (``?format=pdf``) PDF; the URL names no one."""
+    person = person_of(request.user)
+    if person is None:
+        return redirect("account_home")
+    if request.GET.get("format") == "pdf":
+        content, content_type, extension = personal_data.personal_data_pdf(person), "application/pdf", "pdf"
+    else:
+        content, content_type, extension = personal_data.personal_data_json(person), "application/json", "json"
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="data-saya-{timezone.localdate():%Y%m%d}.{extension}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @job_seeker_required

@@ -30,6 +30,7 @@ from disnaker.admin_actions import ServiceAction, ServiceActionsMixin, failure_t
 from disnaker.admin_site import DisnakerModelAdmin, HistoryAdmin, QueueStatusFilter, YearFilter, related_count
 from disnaker.formkit import DocumentField
 from disnaker.nik import mask_nik
+from disnaker.readaudit import PersonalDataAdmin
 from disnaker.storage import file_download
 
 from . import compliance, reminders, services
@@ -655,7 +656,14 @@ def _graduates_count():
 
 
 @admin.register(GraduateReport)
-class GraduateReportAdmin(ServiceActionsMixin, ChangeRequiredMixin, HistoryAdmin, DisnakerModelAdmin):
+class GraduateReportAdmin(
+    PersonalDataAdmin, ServiceActionsMixin, ChangeRequiredMixin, HistoryAdmin, DisnakerModelAdmin
+):
+    personal_changelist = False  # the list shows institutions; the change page lists the graduates
+
+    def people_on_change_page(self, obj):
+        return list(obj.graduates.values_list("person_id", flat=True))
+
     list_display = (
         "institution_name", "period", "status", "submitted_at", "due", "on_time", "graduates_count",
     )  # fmt: skip
@@ -818,7 +826,7 @@ class GraduateReportAdmin(ServiceActionsMixin, ChangeRequiredMixin, HistoryAdmin
 
 
 @admin.register(ReportGraduate)
-class ReportGraduateAdmin(DisnakerModelAdmin):
+class ReportGraduateAdmin(PersonalDataAdmin, DisnakerModelAdmin):
     """The graduates reported by the LPKs, read-only; found by exact NIK by staff who may see it."""
 
     list_display = ("name", "nik", "sex", "programme", "certified", "status", "company", "institution", "period")

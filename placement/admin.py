@@ -24,6 +24,7 @@ from disnaker.admin_site import (
     related_count,
 )
 from disnaker.nik import mask_nik
+from disnaker.readaudit import PersonalDataAdmin
 
 from . import services
 from .models import Apprenticeship, Company, CompanyUser, LayoffReport, Placement, Vacancy
@@ -193,7 +194,7 @@ class VacancyAdmin(ServiceActionsMixin, HistoryAdmin, DisnakerModelAdmin):
 
 
 @admin.register(Placement)
-class PlacementAdmin(HistoryAdmin, DisnakerModelAdmin):
+class PlacementAdmin(PersonalDataAdmin, HistoryAdmin, DisnakerModelAdmin):
     """Placements come from the companies' reports (portal or upload), which decide the source."""
 
     list_display = ("name", "nik", "position", "company", "start_date", "contract_type", "source", "is_local_resident")

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from disnaker.admin import can_reveal_personal_data
 from disnaker.admin_actions import ServiceAction, ServiceActionsMixin, form_page
 from disnaker.admin_site import DisnakerModelAdmin, HistoryAdmin, QueueStatusFilter, YearFilter
+from disnaker.readaudit import PersonalDataAdmin
 
 from . import cards
 from .forms_ak1 import StaffNoteForm
@@ -40,7 +41,7 @@ def _note_action(decide, *, label, title, done) -> ServiceAction:
 
 
 @admin.register(JobSeekerCard)
-class JobSeekerCardAdmin(ServiceActionsMixin, HistoryAdmin, DisnakerModelAdmin):
+class JobSeekerCardAdmin(PersonalDataAdmin, ServiceActionsMixin, HistoryAdmin, DisnakerModelAdmin):
     list_display = ("applied_at", "person_name", "person_nik", "status", "number", "issued_on", "valid_until")
     list_select_related = ("person",)
     search_fields = ("number", "person__name", "=person__nik")

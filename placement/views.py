@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from disnaker import exports
+from disnaker import exports, readaudit
 from disnaker.admin import can_reveal_personal_data
 from disnaker.pagecache import render_public_page
 
@@ -126,17 +126,20 @@ def matching(request, pk: int):
     for person in people:
         person.sources = _sources(person)
     page = Paginator(people, 50).get_page(request.GET.get("page"))
+    reveal = can_reveal_personal_data(request.user)
+    if reveal:
+        readaudit.record_list(request, people=page, what=_("Candidates for a vacancy"))
     context = admin.site.each_context(request) | {
         "title": _("Candidates for %(title)s") % {"title": vacancy.title},
         "vacancy": vacancy,
         "page": page,
-        "reveal": can_reveal_personal_data(request.user),
+        "reveal": reveal,
         "opts": Vacancy._meta,
     }
     return render(request, "placement/staff/matching.html", context)
 
 
-MATCHING_EXPORT = exports.declare("placement.matching_candidates")
+MATCHING_EXPORT = exports.declare("placement.matching_candidates", personal=True)
 
 # (header, value of a person, personal data shown only to staff who may see it)
 MATCHING_COLUMNS = (
@@ -173,8 +176,9 @@ def matching_table(people, *, reveal: bool, today) -> tuple[list[str], list[list
 def matching_export(request, pk: int):
     vacancy = _get_vacancy_for_staff(request, pk)
     today = timezone.localdate()
-    header, rows = matching_table(
-        candidates(vacancy=vacancy, today=today), reveal=can_reveal_personal_data(request.user), today=today
-    )
+    people = list(candidates(vacancy=vacancy, today=today))
+    header, rows = matching_table(people, reveal=can_reveal_personal_data(request.user), today=today)
     filename = f"kandidat-{vacancy.registration_number}-{today:%Y%m%d}"
-    return MATCHING_EXPORT.response(request, filename=filename, header=header, rows=rows, title=_("Candidates"))
+    return MATCHING_EXPORT.response(
+        request, filename=filename, header=header, rows=rows, title=_("Candidates"), people=[p.pk for p in people]
+    )

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from disnaker import readaudit
 from disnaker.access import JOB_SEEKERS, job_seeker_required
 from disnaker.admin import can_reveal_personal_data
 from disnaker.portals import person_of
@@ -161,4 +162,6 @@ def staff_document(request, pk: int, kind: str):
     card = get_object_or_404(JobSeekerCard, pk=pk)
     file = getattr(card, field)
     extension = os.path.splitext(file.name)[1].lower() if file else ""
-    return file_download(file, filename=f"ak1-{kind}-{card.pk}{extension}")  # what the file is, never whose
+    response = file_download(file, filename=f"ak1-{kind}-{card.pk}{extension}")  # what the file is, never whose
+    readaudit.record_document(request, person=card.person_id, what=readaudit.DOCUMENT_NAMES[kind])
+    return response

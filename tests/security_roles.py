@@ -34,9 +34,16 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from import_export.admin import ExportMixin, ImportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from disnaker.roles import ADMIN, HEAD_OF_OFFICE, LPK_SUPERVISOR, PLACEMENT_OFFICER, TRAINING_OFFICER, roles_sync
-
 # The group names and roles_sync only: what the roles may do is written out below.
+from disnaker.roles import (
+    ADMIN,
+    AUDITOR,
+    HEAD_OF_OFFICE,
+    LPK_SUPERVISOR,
+    PLACEMENT_OFFICER,
+    TRAINING_OFFICER,
+    roles_sync,
+)
 from tests.factories import PDF_BYTES, png_bytes
 
 # --- Who visits -----------------------------------------------------------------------------------
@@ -84,6 +91,7 @@ STAFF_GRANTS = {
     "django_celery_beat.solarschedule":   ("vacd", "-",       "-",        "-",     "-"),
     # people, regions, classifications, summaries
     "disnaker.certification":             ("vacd", "vac",     "vac",      "vac",   "v"),
+    "disnaker.dataaccess":                ("-",    "-",       "-",        "-",     "-"),  # the Auditor's only
     "disnaker.educationlevel":            ("vacd", "vac",     "vac",      "vac",   "v"),
     "disnaker.kbjimajorgroup":            ("vacd", "vac",     "vac",      "vac",   "v"),
     "disnaker.kblisection":               ("vacd", "vac",     "vac",      "vac",   "v"),
@@ -132,6 +140,9 @@ EXTRA_GRANTS = {
     "disnaker.reveal_person_nik": ("admin_disnaker", "petugas_pelatihan", "petugas_penempatan", "pembina_lpk"),
     "disnaker.publish_summary": ("admin_disnaker",),
 }
+# Roles no visitor of the matrix plays, and every permission they hold (tests/disnaker/test_read_audit.py
+# visits the read audit as the Auditor).
+OTHER_ROLE_GRANTS = {AUDITOR: {"disnaker.view_dataaccess"}}
 LETTERS = {"view": "v", "add": "a", "change": "c", "delete": "d"}
 
 
@@ -170,6 +181,11 @@ def grant_differences() -> list[str]:
         expected = expected_permissions(role)
         differences += [f"{group_name} ({role}) holds {perm}, not granted in STAFF_GRANTS" for perm in held - expected]
         differences += [f"{group_name} ({role}) lacks {perm}, granted in STAFF_GRANTS" for perm in expected - held]
+    for group_name, expected in OTHER_ROLE_GRANTS.items():
+        group = Group.objects.get(name=group_name)
+        held = {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.select_related("content_type")}
+        differences += [f"{group_name} holds {perm}, not granted in OTHER_ROLE_GRANTS" for perm in held - expected]
+        differences += [f"{group_name} lacks {perm}, granted in OTHER_ROLE_GRANTS" for perm in expected - held]
     return sorted(differences)
 
 
@@ -250,6 +266,7 @@ ADMIN_REFUSES = {
     "axes.accesslog": {"add"},
     "axes.accessfailurelog": {"add"},
     "disnaker.nikclaim": {"add"},  # claims come from sign-ups only
+    "disnaker.dataaccess": {"add", "change", "delete"},  # the read audit is append-only, written by the pages
     "disnaker.summary": {"add"},  # summaries are built, never typed in
     "training.registration": {"add", "delete"},  # walk-in page / a deleted one would keep its seat
     "training.attendance": {"add"},  # taken on the attendance page
@@ -524,13 +541,21 @@ def _placement(company, person, vacancy_factory) -> dict:
 
 
 def _disnaker(seeker_user) -> dict:
-    from disnaker.models import NikClaim, PublishedIndicator
+    from disnaker.models import DataAccess, NikClaim, PublishedIndicator
     from tests.disnaker.test_reports import make_summary
     from tests.factories import UserFactory
 
     summary = make_summary(year=2025)
     summary.pdf.save("summary.pdf", ContentFile(PDF_BYTES), save=True)
     return {
+        "dataaccess": DataAccess.objects.create(
+            user=UserFactory(is_staff=True),
+            kind=DataAccess.Kind.VIEW,
+            person=seeker_user.person,
+            what="NIK",
+            view_name="admin:disnaker_person_change",
+            path="/admin/disnaker/person/1/change/",
+        ),
         "summary": summary,
         "publishedindicator": PublishedIndicator.objects.create(code="tpt", year=2025, value="7.25"),
         "nikclaim": NikClaim.objects.create(

@@ -93,6 +93,8 @@ PAGES = {
     "account_login":             (OK,   HOME, HOME, HOME, HOME, HOME, HOME, HOME, HOME, HOME, HOME, HOME, HOME),
     "account_logout":            everyone(NA),
     "account_profile":           (ACC,  OK,   OK,   HOME, HOME, HOME, HOME, HOME, HOME, HOME, HOME, HOME, HOME),
+    "account_data_access":       (ACC,  OK,   OK,   HOME, HOME, HOME, HOME, HOME, HOME, HOME, HOME, HOME, HOME),
+    "account_data_download":     (ACC,  OK,   OK,   HOME, HOME, HOME, HOME, HOME, HOME, HOME, HOME, HOME, HOME),
     "password_reset":            everyone(OK),
     "password_reset_done":       everyone(OK),
     "password_reset_confirm":    everyone(OK),  # an invalid link: the page says so

@@ -26,6 +26,7 @@ from disnaker.admin_site import (
     YearFilter,
 )
 from disnaker.forms import add_service_errors
+from disnaker.readaudit import PersonalDataAdmin
 
 from . import services
 from .forms_staff import BatchAdminForm, CompetencyForm, RejectForm, TracerPhoneForm
@@ -354,7 +355,7 @@ def _outcome_action(outcome: str, *, label, done) -> ServiceAction:
 
 
 @admin.register(Registration)
-class RegistrationAdmin(ServiceActionsMixin, HistoryAdmin, DisnakerModelAdmin):
+class RegistrationAdmin(PersonalDataAdmin, ServiceActionsMixin, HistoryAdmin, DisnakerModelAdmin):
     list_display = (
         "person_name", "person_nik", "batch_code", "status_rank", "scores", "outcome_display", "certificate_link",
     )  # fmt: skip

@@ -104,3 +104,16 @@ def graduate_person_ids(person_ids) -> set[int]:
         .values_list("person_id", flat=True)
         .distinct()
     )
+
+
+def personal_data(person: Person) -> dict:
+    """The person's training rows, for their "download my data" (``disnaker.personal_data``)."""
+    return {
+        "training_registrations": Registration.objects.filter(person=person).select_related("batch", "certification"),
+        "training_certificates": ParticipantCertificate.objects.filter(registration__person=person).select_related(
+            "registration__batch"
+        ),
+        "tracer_responses": TracerResponse.objects.filter(registration__person=person).select_related(
+            "registration__batch"
+        ),
+    }

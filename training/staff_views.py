@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
-from disnaker import exports, private_search
+from disnaker import exports, private_search, readaudit
 from disnaker.admin import can_reveal_personal_data
 from disnaker.forms import add_service_errors
 from disnaker.storage import file_download
@@ -153,7 +153,7 @@ def attendance(request, pk: int):
 # --- Alumni search and export -----------------------------------------------------------------
 
 STATUS_LABELS = dict(TracerStatus.choices)
-ALUMNI_EXPORT = exports.declare("training.alumni")
+ALUMNI_EXPORT = exports.declare("training.alumni", personal=True)
 
 
 def _alumni_rows(request):
@@ -189,13 +189,16 @@ def alumni_search(request):
     page = Paginator(rows if rows is not None else Registration.objects.none(), 50).get_page(request.GET.get("page"))
     for row in page:
         row.status_label = _status_label(row)
+    reveal = can_reveal_personal_data(request.user)
+    if reveal:
+        readaudit.record_list(request, people=[row.person_id for row in page], what=_("Alumni search"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "title": _("Alumni search"),
         "form": form,
         "page": page,
-        "reveal": can_reveal_personal_data(request.user),
+        "reveal": reveal,
         "query": query.urlencode(),
     }
     return _render(request, "training/staff/alumni.html", context)
@@ -246,7 +249,14 @@ def alumni_export(request):
         return redirect(f"{reverse('training:staff_alumni')}?{request.GET.urlencode()}")
     header, values = _alumni_table(rows, reveal=can_reveal_personal_data(request.user))
     filename = f"alumni-{timezone.localdate():%Y%m%d}"
-    return ALUMNI_EXPORT.response(request, filename=filename, header=header, rows=values, title=_("Alumni"))
+    return ALUMNI_EXPORT.response(
+        request,
+        filename=filename,
+        header=header,
+        rows=values,
+        title=_("Alumni"),
+        people=rows.values_list("person_id", flat=True),
+    )
 
 
 # --- Private files ----------------------------------------------------------------------------
@@ -266,7 +276,9 @@ def document(request, pk: int, kind: str):
     file = getattr(registration, field)
     # The name says what the file is, never whose (no NIK or name in a download).
     extension = os.path.splitext(file.name)[1].lower() if file else ""
-    return file_download(file, filename=f"{kind}-{registration.pk}{extension}")
+    response = file_download(file, filename=f"{kind}-{registration.pk}{extension}")
+    readaudit.record_document(request, person=registration.person_id, what=readaudit.DOCUMENT_NAMES[kind])
+    return response
 
 
 @staff_member_required

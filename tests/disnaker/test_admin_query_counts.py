@@ -21,6 +21,8 @@ from django.utils import timezone
 from disnaker.admin_site import EstimatedCountPaginator
 from disnaker.models import (
     Certification,
+    DataAccess,
+    DataAccessSubject,
     EducationLevel,
     KbjiMajorGroup,
     KbliSection,
@@ -31,7 +33,7 @@ from disnaker.models import (
     Summary,
 )
 from disnaker.registry import project_apps
-from disnaker.roles import HEAD_OF_OFFICE
+from disnaker.roles import AUDITOR, HEAD_OF_OFFICE
 from tests.factories import (
     BatchFactory,
     CertificationFactory,
@@ -151,6 +153,15 @@ def _interval():
     return _model("django_celery_beat.IntervalSchedule").objects.create(every=_n(), period="seconds")
 
 
+def _data_access():
+    access = DataAccess.objects.create(
+        user=UserFactory(is_staff=True), kind="list", person=PersonFactory(), what="NIK", row_count=1,
+        view_name="admin:disnaker_person_changelist", path="/admin/disnaker/person/",
+    )  # fmt: skip
+    DataAccessSubject.objects.create(access=access, person=access.person)
+    return access
+
+
 BUILDERS = {
     "auth.Group": lambda: Group.objects.create(name=f"Group {_n()}"),
     "auth.User": lambda: UserFactory(),
@@ -182,6 +193,7 @@ BUILDERS = {
     "disnaker.Person": lambda: PersonFactory(),
     "disnaker.Certification": lambda: CertificationFactory(),
     "disnaker.NikClaim": _nik_claim,
+    "disnaker.DataAccess": _data_access,
     "disnaker.Summary": _summary,
     "disnaker.PublishedIndicator": lambda: PublishedIndicator.objects.create(
         code="tpt", year=1900 + _n(), value=Decimal("7.25"), entered_by=UserFactory()
@@ -243,13 +255,18 @@ def _batch_with_registrations():
     return batch
 
 
+# The read-only role that sees a model's changelist, when it is not the head of office.
+READER = {"disnaker.DataAccess": AUDITOR}
+
+
 def _cases():
     domain_apps = {app.label for app in project_apps()}
     for model, model_admin in admin.site._registry.items():
         label = model._meta.label
         yield pytest.param(model_admin, "superuser", id=f"{label}-superuser")
         if model._meta.app_label in domain_apps:
-            yield pytest.param(model_admin, HEAD_OF_OFFICE, id=f"{label}-{HEAD_OF_OFFICE}")
+            reader = READER.get(label, HEAD_OF_OFFICE)
+            yield pytest.param(model_admin, reader, id=f"{label}-{reader}")
 
 
 @pytest.fixture

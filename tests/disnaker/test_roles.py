@@ -13,10 +13,10 @@ def _snapshot():
     return {g.name: sorted(g.permissions.values_list("codename", flat=True)) for g in Group.objects.all()}
 
 
-def test_setup_roles_creates_the_five_staff_groups():
+def test_setup_roles_creates_the_six_staff_groups():
     call_command("setup_roles", stdout=StringIO())
     assert set(Group.objects.values_list("name", flat=True)) == set(ROLES)
-    assert len(ROLES) == 5
+    assert len(ROLES) == 6  # the five of the office and the Auditor of the read audit
 
 
 def test_setup_roles_is_idempotent_and_repairs_changes():
@@ -26,7 +26,7 @@ def test_setup_roles_is_idempotent_and_repairs_changes():
     roles_sync()
     roles_sync()
     assert _snapshot() == first
-    assert Group.objects.count() == 5
+    assert Group.objects.count() == 6
 
 
 def test_head_of_office_only_reads_and_never_sees_full_nik():
