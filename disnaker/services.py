@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from .audit import audited
 from .models import NikClaim, Person
 from .nik import normalize_nik
+from .validators import normalize_text, validate_person_name
 
 PERSON_FIELDS = (
     "name", "sex", "birth_place", "birth_date", "address", "kelurahan", "education",
@@ -102,6 +103,7 @@ def account_signup(*, nik: str, email: str, password: str, **person_fields):
     Returns ``(user, claim)``; ``claim`` is None when the account is linked.
     """
     nik = normalize_nik(nik)
+    _check_name(person_fields.get("name", ""))
     user = _user_create(email=email, password=password, name=person_fields.get("name", ""))
     person = Person.objects.select_for_update().filter(nik=nik).first()
     if person is None:
@@ -130,6 +132,14 @@ def account_signup(*, nik: str, email: str, password: str, **person_fields):
     claim.full_clean()
     claim.save()
     return user, claim
+
+
+def _check_name(name: str) -> None:
+    """The name typed at sign-up is checked before anything, also when it would match a record."""
+    try:
+        validate_person_name(normalize_text(name))
+    except ValidationError as error:
+        raise ValidationError({"name": error.error_list}) from None
 
 
 def _link(person: Person, user) -> None:

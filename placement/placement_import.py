@@ -97,8 +97,8 @@ def _start_date(value, check_start_date):
     return start_date
 
 
-def _max_length(name: str) -> int:
-    return Placement._meta.get_field(name).max_length
+def _field(name: str):
+    return Placement._meta.get_field(name)
 
 
 def _rows(upload: spreadsheets.Upload, errors: list[RowError], check_start_date) -> list[PlacementRow]:
@@ -108,8 +108,8 @@ def _rows(upload: spreadsheets.Upload, errors: list[RowError], check_start_date)
         placement = PlacementRow(
             row=row.number,
             nik=row.read("nik", cells.nik, default=""),
-            name=row.read("name", cells.required_text, _max_length("name"), default=""),
-            position=row.read("position", cells.required_text, _max_length("position"), default=""),
+            name=row.read("name", cells.field_text, _field("name"), default=""),
+            position=row.read("position", cells.field_text, _field("position"), default=""),
             start_date=row.read("start_date", _start_date, check_start_date),
             contract_type=row.read("contract_type", cells.choice, CONTRACT_WORDS,
                                    _("Write PKWT, PKWTT, harian, paruh waktu or magang."), default=""),
