@@ -61,7 +61,7 @@ NEEDS_COMPANY = {GraduateStatus.WORKING, GraduateStatus.SELF_EMPLOYED}
 
 # The template's example rows: refused if they come back, so that they are never saved as data.
 EXAMPLE_PROGRAMME = ("Contoh: Pengelasan SMAW 3G", "Pengelasan", 12, 4, 10, 3)
-EXAMPLE_GRADUATE = ("3672015504990001", "Contoh: Siti Aminah", "P", "Contoh: Pengelasan SMAW 3G", "Y",
+EXAMPLE_GRADUATE = ("3672015504990001", "Siti Aminah", "P", "Contoh: Pengelasan SMAW 3G", "Y",
                     "BNSP-0000-CONTOH", "bekerja", "PT Contoh Baja")  # fmt: skip
 
 LAYOUT = Layout(

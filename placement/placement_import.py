@@ -46,7 +46,7 @@ CONTRACT_WORDS = {
 }  # fmt: skip
 WAGE_WORDS = {"": "", "<2": "lt2", "2-4": "2to4", "4-6": "4to6", ">6": "gt6", **{v: v for v in WageBand.values}}
 # The template's example row: refused if it comes back, so that it is never reported as a worker.
-EXAMPLE = ("3672015504990001", "Contoh: Siti Aminah", "P", "Operator Produksi", "05-01-2026", "PKWT", "2-4")
+EXAMPLE = ("3672015504990001", "Siti Aminah", "P", "Operator Produksi", "05-01-2026", "PKWT", "2-4")
 NOTES = (
     ("NIK", "16 digit sesuai KTP. Kolom ini berformat Teks: ketik NIK lengkap; NIK yang diketik sebagai angka "
             "kehilangan digit terakhirnya di Excel dan akan ditolak."),

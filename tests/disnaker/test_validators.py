@@ -6,6 +6,15 @@ from django.core.exceptions import ValidationError
 from disnaker.fields import PersonNameFormField, TitleFormField
 from disnaker.models import Person
 from disnaker.validators import normalize_text, validate_person_name, validate_place_name, validate_title
+from tests.factories import (
+    CompanyFactory,
+    InstitutionFactory,
+    PersonFactory,
+    ProgrammeFactory,
+    VacancyFactory,
+    VocationFactory,
+    letters,
+)
 
 ACCEPTED_NAMES = ["Siti Nur'aini", "Muh. Rizky, S.T.", "Zoë Ñúñez", "Jean-Luc O’Neil", "Dewi Sartika"]
 REFUSED = {
@@ -120,3 +129,15 @@ def test_model_fields_keep_no_validator_in_migrations():
     name = Person._meta.get_field("name")
     assert validate_person_name in name.validators
     assert "validators" not in name.deconstruct()[3]
+
+
+@pytest.mark.django_db
+def test_the_factories_make_names_and_titles_that_pass_their_checks():
+    made = [(PersonFactory.build(kelurahan=None), ("name", "birth_place")) for _ in range(200)]
+    made += [(ProgrammeFactory(), ("name",)), (VocationFactory(), ("name",)), (VacancyFactory(), ("title",))]
+    made += [(InstitutionFactory(), ("name", "head_name")), (CompanyFactory(), ("name", "contact_name"))]
+    for instance, names in made:
+        for name in names:
+            instance._meta.get_field(name).run_validators(getattr(instance, name))
+    for number in (0, 25, 26, 4999):
+        validate_person_name(f"Lulusan Nomor {letters(number)}")
