@@ -22,8 +22,9 @@ PERSON_FIELDS = (
 
 
 def _same_name(a: str, b: str) -> bool:
-    """Equal but for case, spacing and punctuation. Letters outside a-z count too, so that two
-    different names written without Latin letters do not both reduce to "" and match."""
+    """Equal but for case, spacing and punctuation. Letters outside a-z count too (accents, and
+    records kept from before names were checked), so that two different names never both reduce
+    to "" and match."""
 
     def simplify(name):
         return "".join(ch for ch in unicodedata.normalize("NFKC", name).casefold() if ch.isalnum())
