@@ -143,7 +143,7 @@ FILE_CASES = {
         "File CSV tidak dapat dibaca sebagai teks: baris 3 berisi karakter dengan pengodean yang berbeda",
     ),
     "byte that windows-1252 does not define": (
-        lambda imp: (imp.csv().replace(b"Nomor 1", b"Nomor \x81"), "data.csv"),
+        lambda imp: (imp.csv().replace(b"Nomor B", b"Nomor \x81"), "data.csv"),
         "File CSV tidak dapat dibaca sebagai teks: baris 3",
     ),
     "csv field too long": (
