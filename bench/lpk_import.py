@@ -57,6 +57,16 @@ def nik(i: int, run: int, sex: str) -> str:
     return f"{REGION}{born.day + (40 if sex == 'P' else 0):02d}{born:%m%y}{run + 1:04d}"
 
 
+def letters(number: int) -> str:
+    """``number`` in letters, base 26 (0 → "A", 26 → "BA"): a name as on the KTP holds no digit."""
+    text = ""
+    while True:
+        number, digit = divmod(number, 26)
+        text = chr(ord("A") + digit) + text
+        if not number:
+            return text
+
+
 def workbook(run: int) -> bytes:
     """The filled-in template of one run: 5,000 graduates of 4 programmes, each with a new NIK."""
     book = openpyxl.Workbook()
@@ -70,7 +80,8 @@ def workbook(run: int) -> bytes:
     for i in range(ROWS):
         sex = "P" if i % 3 == 0 else "L"
         status, company = STATUSES[i % 4]
-        graduates.append([nik(i, run, sex), f"Lulusan {run}-{i}", sex, f"Program {i % 4}", "Y" if i % 2 else "T",
+        name = f"Lulusan {letters(run)} {letters(i)}"
+        graduates.append([nik(i, run, sex), name, sex, f"Program {i % 4}", "Y" if i % 2 else "T",
                           f"BNSP-{i:06d}" if i % 2 else "", status, company])  # fmt: skip
     buffer = io.BytesIO()
     book.save(buffer)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .audit import HistoricalRecords
-from .fields import NikField
+from .fields import NikField, PersonNameField, PlaceNameField
 from .nik import FEMALE, MALE, check_person_matches_nik, mask_nik, normalize_nik
 from .periods import Period, PeriodKind
 from .storage import private_storage
@@ -165,9 +165,9 @@ class Person(models.Model):
         unique=True,
         error_messages={"unique": _("A person with this NIK is already registered.")},
     )
-    name = models.CharField(_("full name"), max_length=150)
+    name = PersonNameField(_("full name"), max_length=150)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
-    birth_place = models.CharField(_("place of birth"), max_length=100, blank=True)
+    birth_place = PlaceNameField(_("place of birth"), max_length=100, blank=True)
     birth_date = models.DateField(_("date of birth"))
     address = models.TextField(_("address"), blank=True)
     kelurahan = models.ForeignKey(
@@ -301,7 +301,7 @@ class NikClaim(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("account"), on_delete=models.CASCADE, related_name="nik_claims"
     )
     nik = NikField(_("NIK entered"))
-    name = models.CharField(_("name entered"), max_length=150)
+    name = PersonNameField(_("name entered"), max_length=150)
     sex = models.CharField(_("sex entered"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("birth date entered"))
     reason = models.CharField(_("why it needs staff"), max_length=255)

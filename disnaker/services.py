@@ -21,6 +21,7 @@ from . import mail
 from .audit import audited
 from .models import NikClaim, PendingSignup, Person
 from .nik import normalize_nik
+from .validators import normalize_text, validate_person_name
 
 PERSON_FIELDS = (
     "name", "sex", "birth_place", "birth_date", "address", "kelurahan", "education",
@@ -29,8 +30,9 @@ PERSON_FIELDS = (
 
 
 def _same_name(a: str, b: str) -> bool:
-    """Equal but for case, spacing and punctuation. Letters outside a-z count too, so that two
-    different names written without Latin letters do not both reduce to "" and match."""
+    """Equal but for case, spacing and punctuation. Letters outside a-z count too (accents, and
+    records kept from before names were checked), so that two different names never both reduce
+    to "" and match."""
 
     def simplify(name):
         return "".join(ch for ch in unicodedata.normalize("NFKC", name).casefold() if ch.isalnum())
@@ -137,6 +139,7 @@ def account_signup(*, nik: str, email: str, password: str, **person_fields):
     confirmed is replaced by the latest one. The caller answers every case the same way.
     """
     User = get_user_model()
+    _check_name(person_fields.get("name", ""))
     nik = normalize_nik(nik)
     details = _details_dump(person_fields)
     email, existing = account_for_email(email)
@@ -246,6 +249,14 @@ def _claim_link(claim: NikClaim, status: str, actor, note: str, now) -> Person:
     _link(person, claim.user)
     _decide(claim, status, actor, note, now)
     return person
+
+
+def _check_name(name: str) -> None:
+    """The name typed at sign-up is checked before anything, also when it would match a record."""
+    try:
+        validate_person_name(normalize_text(name))
+    except ValidationError as error:
+        raise ValidationError({"name": error.error_list}) from None
 
 
 def _link(person: Person, user) -> None:

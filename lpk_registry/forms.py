@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from disnaker.fields import NikFormField
+from disnaker.fields import NikFormField, PersonNameFormField, TitleFormField
 from disnaker.forms import EmailAuthenticationForm, MemberPasswordResetForm
 from disnaker.models import Kelurahan, Sex
 from disnaker.nik import check_person_matches_nik, parse_nik
@@ -131,8 +131,8 @@ class ReportCreateForm(forms.Form):
 
 
 class ProgrammeLineForm(forms.Form):
-    programme = forms.CharField(label=_("Programme"), max_length=200)
-    vocation = forms.CharField(label=_("Vocation"), max_length=100, required=False)
+    programme = TitleFormField(label=_("Programme"), max_length=200)
+    vocation = TitleFormField(label=_("Vocation"), max_length=100, required=False)
     enrolled_male = forms.IntegerField(label=_("Enrolled (men)"), min_value=0, initial=0)
     enrolled_female = forms.IntegerField(label=_("Enrolled (women)"), min_value=0, initial=0)
     graduates_male = forms.IntegerField(label=_("Graduates (men)"), min_value=0, initial=0)
@@ -161,11 +161,11 @@ class ProgrammeLineForm(forms.Form):
 
 class GraduateForm(forms.Form):
     nik = NikFormField(label=_("NIK"), help_text=_("16 digits, as on the KTP."))
-    name = forms.CharField(label=_("Name"), max_length=150)
+    name = PersonNameFormField(label=_("Name"), max_length=150)
     sex = forms.ChoiceField(label=_("Sex"), choices=[("", _("Choose")), *Sex.choices])
-    programme = forms.CharField(label=_("Programme"), max_length=200)
+    programme = TitleFormField(label=_("Programme"), max_length=200)
     status = forms.ChoiceField(label=_("Current status"), choices=[("", _("Choose")), *GraduateStatus.choices])
-    company = forms.CharField(
+    company = TitleFormField(
         label=_("Company or business"), max_length=200, required=False, help_text=_("If working or self-employed.")
     )
     certified = forms.BooleanField(label=_("Certified (BNSP)"), required=False)

@@ -61,7 +61,7 @@ NEEDS_COMPANY = {GraduateStatus.WORKING, GraduateStatus.SELF_EMPLOYED}
 
 # The template's example rows: refused if they come back, so that they are never saved as data.
 EXAMPLE_PROGRAMME = ("Contoh: Pengelasan SMAW 3G", "Pengelasan", 12, 4, 10, 3)
-EXAMPLE_GRADUATE = ("3672015504990001", "Contoh: Siti Aminah", "P", "Contoh: Pengelasan SMAW 3G", "Y",
+EXAMPLE_GRADUATE = ("3672015504990001", "Siti Aminah", "P", "Contoh: Pengelasan SMAW 3G", "Y",
                     "BNSP-0000-CONTOH", "bekerja", "PT Contoh Baja")  # fmt: skip
 
 LAYOUT = Layout(
@@ -132,6 +132,10 @@ def _max_length(model, name: str) -> int:
     return model._meta.get_field(name).max_length
 
 
+def _field(model, name: str):
+    return model._meta.get_field(name)
+
+
 # --- Rows -----------------------------------------------------------------------------------
 
 
@@ -144,10 +148,8 @@ def _programme_rows(table: spreadsheets.Table, errors: list[RowError]) -> tuple[
     rows, seen, names = [], {}, {}
     for row in row_readers(table, errors):
         line = ProgrammeRow(
-            programme=row.read("programme", cells.required_text, _max_length(ReportProgrammeLine, "programme"),
-                               default=""),
-            vocation=row.read("vocation", cells.optional_text, _max_length(ReportProgrammeLine, "vocation"),
-                              default=""),
+            programme=row.read("programme", cells.field_text, _field(ReportProgrammeLine, "programme"), default=""),
+            vocation=row.read("vocation", cells.field_text, _field(ReportProgrammeLine, "vocation"), default=""),
             **{key: row.read(key, cells.count, default=0) for key in
                ("enrolled_male", "enrolled_female", "graduates_male", "graduates_female")},
         )  # fmt: skip
@@ -177,15 +179,14 @@ def _graduate_rows(table: spreadsheets.Table, errors: list[RowError], *, known_p
     for row in row_readers(table, errors):
         graduate = GraduateRow(
             nik=row.read("nik", cells.nik, default=""),
-            name=row.read("name", cells.required_text, _max_length(ReportGraduate, "name"), default=""),
+            name=row.read("name", cells.field_text, _field(ReportGraduate, "name"), default=""),
             sex=row.read("sex", cells.sex, default=""),
-            programme=row.read("programme", cells.required_text, _max_length(ReportGraduate, "programme"),
-                               default=""),
+            programme=row.read("programme", cells.field_text, _field(ReportGraduate, "programme"), default=""),
             certified=row.read("certified", _certified, default=False),
             certificate_number=row.read("certificate_number", cells.optional_text,
                                         _max_length(ReportGraduate, "certificate_number"), default=""),
             status=row.read("status", _status, default=""),
-            company=row.read("company", cells.optional_text, _max_length(ReportGraduate, "company"), default=""),
+            company=row.read("company", cells.field_text, _field(ReportGraduate, "company"), default=""),
         )  # fmt: skip
         _check_graduate(row, graduate, first_row_of_nik, known_programmes)
         rows.append(graduate)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from disnaker.audit import HistoricalRecords
-from disnaker.fields import NikField
+from disnaker.fields import NikField, PersonNameField, TitleField
 from disnaker.models import EmploymentStatus, Kelurahan, Person, SentReminder, Sex, TrigramIndex
 from disnaker.storage import private_storage, private_upload_to
 
@@ -32,7 +32,7 @@ class Institution(models.Model):
         INACTIVE = "inactive", _("Inactive")
         FROZEN = "frozen", _("Frozen")
 
-    name = models.CharField(_("name"), max_length=200)
+    name = TitleField(_("name"), max_length=200)
     nib = models.CharField(_("NIB"), max_length=13, unique=True, validators=[nib_validator])
     legal_form = models.CharField(_("legal form"), max_length=12, choices=LegalForm.choices)
     address = models.TextField(_("address"))
@@ -41,7 +41,7 @@ class Institution(models.Model):
     )
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
-    head_name = models.CharField(_("head of the institution"), max_length=150, blank=True)
+    head_name = PersonNameField(_("head of the institution"), max_length=150, blank=True)
     vocations = models.CharField(
         _("vocations offered"), max_length=255, blank=True, help_text=_("Separate the vocations with commas.")
     )
@@ -162,7 +162,7 @@ class SupervisionActivity(models.Model):
         SOCIALISATION = "socialisation", _("Socialisation")
 
     date = models.DateField(_("date"))
-    title = models.CharField(_("title"), max_length=200)
+    title = TitleField(_("title"), max_length=200)
     kind = models.CharField(_("type"), max_length=15, choices=Kind.choices)
     location = models.CharField(_("location"), max_length=200, blank=True)
     notes = models.TextField(_("notes"), blank=True)
@@ -325,8 +325,8 @@ class GraduateReport(models.Model):
 
 class ReportProgrammeLine(models.Model):
     report = models.ForeignKey(GraduateReport, on_delete=models.CASCADE, related_name="programme_lines")
-    programme = models.CharField(_("programme"), max_length=200)
-    vocation = models.CharField(_("vocation"), max_length=100, blank=True)
+    programme = TitleField(_("programme"), max_length=200)
+    vocation = TitleField(_("vocation"), max_length=100, blank=True)
     enrolled_male = models.PositiveIntegerField(_("enrolled (men)"), default=0)
     enrolled_female = models.PositiveIntegerField(_("enrolled (women)"), default=0)
     graduates_male = models.PositiveIntegerField(_("graduates (men)"), default=0)
@@ -366,13 +366,13 @@ class ReportGraduate(models.Model):
     report = models.ForeignKey(GraduateReport, on_delete=models.CASCADE, related_name="graduates")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="lpk_graduations")
     nik = NikField(_("NIK"))
-    name = models.CharField(_("name"), max_length=150)
+    name = PersonNameField(_("name"), max_length=150)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
-    programme = models.CharField(_("programme"), max_length=200)
+    programme = TitleField(_("programme"), max_length=200)
     certified = models.BooleanField(_("certified"), default=False)
     certificate_number = models.CharField(_("certificate number"), max_length=100, blank=True)
     status = models.CharField(_("current status"), max_length=15, choices=GraduateStatus.choices)
-    company = models.CharField(_("company or business"), max_length=200, blank=True)
+    company = TitleField(_("company or business"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["name"]

@@ -78,6 +78,7 @@ def card_apply(
     person = Person.objects.select_for_update().get(pk=person.pk)  # serialises one person's applications
     if Card.objects.filter(person=person, status__in=OPEN_CARD_STATUSES).exists():
         raise _already_open_error()
+    _check_printed_names(person)
     card = Card(
         person=person, education_history=education_history, skills=skills, experience=experience,
         photo=photo, ktp_document=ktp_document, diploma_document=diploma_document, renews=renews,
@@ -91,6 +92,21 @@ def card_apply(
         _discard_new_uploads(card, keep=renews)
         raise _already_open_error() from None
     return card
+
+
+def _check_printed_names(person: Person) -> None:
+    """The card prints the name and place of birth: a record that holds an emoji or a bidi override
+    (kept from before names were checked) is corrected by staff before a card is applied for."""
+    printed = {"name", "birth_place"}
+    try:
+        person.clean_fields(exclude=[f.name for f in Person._meta.fields if f.name not in printed])
+    except ValidationError:
+        raise ValidationError(
+            _(
+                "Your name or place of birth on record holds characters that a KTP does not have. "
+                "Ask the office to correct your record, then apply again."
+            )
+        ) from None
 
 
 def _discard_new_uploads(card: Card, *, keep: Card | None) -> None:

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from disnaker.fields import NikFormField
+from disnaker.fields import NikFormField, PersonNameFormField
 from disnaker.forms import EmailAuthenticationForm, KelurahanChoiceField, MemberPasswordResetForm
 from disnaker.models import Kelurahan, Sex
 from disnaker.nik import check_person_matches_nik, parse_nik
@@ -27,7 +27,7 @@ MAX_START_DAYS_AHEAD = 90
 
 
 class CompanyRegisterForm(forms.ModelForm):
-    hr_name = forms.CharField(label=_("Your name"), max_length=150)
+    hr_name = PersonNameFormField(label=_("Your name"), max_length=150)
     hr_email = forms.EmailField(
         label=_("Your e-mail"), help_text=_("You log in with this e-mail. Use your work address.")
     )

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from disnaker.audit import HistoricalRecords
 from disnaker.dates import add_months
-from disnaker.fields import NikField
+from disnaker.fields import NikField, PersonNameField, TitleField
 from disnaker.models import EducationLevel, KbjiMajorGroup, KbliSection, Kelurahan, Person, TrigramIndex, WageBand
 from disnaker.storage import private_storage, private_upload_to
 
@@ -164,7 +164,7 @@ class Company(models.Model):
         VERIFIED = "verified", _("Verified")
         REJECTED = "rejected", _("Rejected")
 
-    name = models.CharField(_("name"), max_length=200)
+    name = TitleField(_("name"), max_length=200)
     nib = models.CharField(_("NIB"), max_length=13, unique=True, validators=[nib_validator])
     kbli_section = models.ForeignKey(KbliSection, verbose_name=_("KBLI section"), on_delete=models.PROTECT)
     kbli_code = models.CharField(_("KBLI code"), max_length=5, validators=[kbli_validator])
@@ -180,7 +180,7 @@ class Company(models.Model):
     )
     phone = models.CharField(_("phone"), max_length=20)
     email = models.EmailField(_("e-mail"))
-    contact_name = models.CharField(_("HR contact"), max_length=150)
+    contact_name = PersonNameField(_("HR contact"), max_length=150)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     status_note = models.CharField(_("status note"), max_length=255, blank=True)
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
@@ -269,7 +269,7 @@ class Vacancy(models.Model):
     registration_number = models.CharField(
         _("report number"), max_length=20, unique=True, default=_registration_number, editable=False
     )
-    title = models.CharField(_("job title"), max_length=200)
+    title = TitleField(_("job title"), max_length=200)
     kbji_group = models.ForeignKey(KbjiMajorGroup, verbose_name=_("KBJI major group"), on_delete=models.PROTECT)
     kbji_code = models.CharField(_("KBJI code"), max_length=4, validators=[kbji_validator], blank=True)
     description = models.TextField(_("job description"), blank=True)
@@ -361,8 +361,8 @@ class Placement(models.Model):
         _("report number"), max_length=20, unique=True, default=_registration_number, editable=False
     )
     nik = NikField(_("NIK"))
-    name = models.CharField(_("name"), max_length=150)
-    position = models.CharField(_("position"), max_length=200)
+    name = PersonNameField(_("name"), max_length=150)
+    position = TitleField(_("position"), max_length=200)
     start_date = models.DateField(_("start date"))
     contract_type = models.CharField(_("contract type"), max_length=12, choices=WorkType.choices)
     wage_band = models.CharField(_("wage band"), max_length=5, choices=WageBand.choices, blank=True)
@@ -416,7 +416,7 @@ class Apprenticeship(models.Model):
     company = models.ForeignKey(
         Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="apprenticeships"
     )
-    programme = models.CharField(_("programme"), max_length=200)
+    programme = TitleField(_("programme"), max_length=200)
     destination = models.CharField(_("destination"), max_length=10, choices=Destination.choices)
     duration_months = models.PositiveSmallIntegerField(
         _("duration (months)"), validators=[MinValueValidator(1), MaxValueValidator(12)]

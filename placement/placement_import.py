@@ -46,7 +46,7 @@ CONTRACT_WORDS = {
 }  # fmt: skip
 WAGE_WORDS = {"": "", "<2": "lt2", "2-4": "2to4", "4-6": "4to6", ">6": "gt6", **{v: v for v in WageBand.values}}
 # The template's example row: refused if it comes back, so that it is never reported as a worker.
-EXAMPLE = ("3672015504990001", "Contoh: Siti Aminah", "P", "Operator Produksi", "05-01-2026", "PKWT", "2-4")
+EXAMPLE = ("3672015504990001", "Siti Aminah", "P", "Operator Produksi", "05-01-2026", "PKWT", "2-4")
 NOTES = (
     ("NIK", "16 digit sesuai KTP. Kolom ini berformat Teks: ketik NIK lengkap; NIK yang diketik sebagai angka "
             "kehilangan digit terakhirnya di Excel dan akan ditolak."),
@@ -97,8 +97,8 @@ def _start_date(value, check_start_date):
     return start_date
 
 
-def _max_length(name: str) -> int:
-    return Placement._meta.get_field(name).max_length
+def _field(name: str):
+    return Placement._meta.get_field(name)
 
 
 def _rows(upload: spreadsheets.Upload, errors: list[RowError], check_start_date) -> list[PlacementRow]:
@@ -108,8 +108,8 @@ def _rows(upload: spreadsheets.Upload, errors: list[RowError], check_start_date)
         placement = PlacementRow(
             row=row.number,
             nik=row.read("nik", cells.nik, default=""),
-            name=row.read("name", cells.required_text, _max_length("name"), default=""),
-            position=row.read("position", cells.required_text, _max_length("position"), default=""),
+            name=row.read("name", cells.field_text, _field("name"), default=""),
+            position=row.read("position", cells.field_text, _field("position"), default=""),
             start_date=row.read("start_date", _start_date, check_start_date),
             contract_type=row.read("contract_type", cells.choice, CONTRACT_WORDS,
                                    _("Write PKWT, PKWTT, harian, paruh waktu or magang."), default=""),

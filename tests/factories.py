@@ -15,6 +15,16 @@ def make_nik(
     return f"{region}{day:02d}{birth_date:%m%y}{serial:04d}"
 
 
+def letters(number: int) -> str:
+    """``number`` written in letters, base 26 (0 → "A", 25 → "Z", 26 → "BA"): names on a KTP hold no digit."""
+    text = ""
+    while True:
+        number, digit = divmod(number, 26)
+        text = chr(ord("A") + digit) + text
+        if not number:
+            return text
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from disnaker.fields import PersonNameFormField, PlaceNameFormField
 from disnaker.formkit import DocumentField
 from disnaker.models import Disability, EducationLevel, Kecamatan, Kelurahan, Sex
 from disnaker.nik import normalize_nik
@@ -33,9 +34,9 @@ class WalkInForm(forms.Form):
         help_text=_("Batches whose registration is open today."),
     )
     nik = forms.CharField(label=_("NIK"), max_length=24, help_text=_("16 digits, as on the KTP."))
-    name = forms.CharField(label=_("Full name"), max_length=150)
+    name = PersonNameFormField(label=_("Full name"), max_length=150)
     sex = forms.ChoiceField(label=_("Sex"), choices=[("", "---------"), *Sex.choices])
-    birth_place = forms.CharField(label=_("Place of birth"), max_length=100, required=False)
+    birth_place = PlaceNameFormField(label=_("Place of birth"), max_length=100, required=False)
     birth_date = forms.DateField(label=_("Date of birth"), widget=DateInput)
     address = forms.CharField(label=_("Address"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     kelurahan = forms.ModelChoiceField(

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from disnaker.audit import HistoricalRecords
+from disnaker.fields import TitleField
 from disnaker.models import Certification, EducationLevel, EmploymentStatus, Person, TrigramIndex, WageBand
 from disnaker.storage import private_storage, private_upload_to
 
@@ -17,7 +18,7 @@ class Vocation(models.Model):
     """A trade (kejuruan): welding, electrical, forklift, sewing, make-up, K3, languages …"""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = TitleField(_("name"), max_length=100, unique=True)
     description = models.TextField(_("description"), blank=True)
 
     history = HistoricalRecords()
@@ -40,7 +41,7 @@ class Programme(models.Model):
     vocation = models.ForeignKey(
         Vocation, verbose_name=_("vocation"), on_delete=models.PROTECT, related_name="programmes"
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = TitleField(_("name"), max_length=200)
     competency_scheme = models.CharField(_("competency scheme"), max_length=200, blank=True)
     competency_units = models.TextField(_("competency units"), blank=True, help_text=_("One unit per line."))
     hours = models.PositiveSmallIntegerField(_("training hours"))

@@ -10,3 +10,4 @@ class VocationResource(ReferenceResource):
         model = Vocation
         fields = ("code", "name", "description")
         import_id_fields = ("code",)
+        clean_model_instances = True  # a vocation's name is published: checked like the admin form checks it

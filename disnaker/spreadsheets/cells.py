@@ -9,6 +9,7 @@ whatever Excel last computed, or nothing.
 import datetime
 import re
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -64,6 +65,18 @@ def optional_text(value, max_length: int) -> str:
         raise CellError(
             _("At most %(max)s characters (this has %(count)s).") % {"max": max_length, "count": len(result)}
         )
+    return result
+
+
+def field_text(value, field) -> str:
+    """A text cell checked as the model ``field`` checks it: required unless blank, its length, and
+    its characters (a name with an emoji or a bidi override is refused like any other bad cell)."""
+    reader = optional_text if field.blank else required_text
+    result = field.to_python(reader(value, field.max_length))
+    try:
+        field.run_validators(result)
+    except ValidationError as error:
+        raise CellError(" ".join(error.messages)) from None
     return result
 
 

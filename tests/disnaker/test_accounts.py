@@ -517,13 +517,40 @@ def test_account_urls_carry_no_personal_data():
 
 
 @pytest.mark.django_db
-def test_names_without_latin_letters_are_compared_not_reduced_to_nothing():
-    """A-z only would reduce both names to "" and hand the record to anyone with the NIK."""
-    person = PersonFactory(name="张伟", sex="L", birth_date=BIRTH, nik=make_nik(sex="L", birth_date=BIRTH, serial=3))
-    user, claim = confirmed_signup(nik=person.nik, email="x@example.org", name="李娜", sex="L", birth_date=BIRTH)
-    assert claim.reason == "Data yang diisi berbeda dengan data penduduk."
+def test_names_without_latin_letters_are_refused_and_link_nothing():
+    """A KTP prints Latin letters: such a name is refused beside the field, even when an older
+    record holds the same characters, and neither an account nor a claim is made."""
+    person = PersonFactory(name="李娜", sex="L", birth_date=BIRTH, nik=make_nik(sex="L", birth_date=BIRTH, serial=3))
+    with pytest.raises(ValidationError) as refused:
+        services.account_signup(
+            nik=person.nik, email="x@example.org", password="kartu-kuning-2026", name="李娜", sex="L", birth_date=BIRTH
+        )
+    assert list(refused.value.message_dict) == ["name"]
+    assert "“李”, “娜”" in refused.value.message_dict["name"][0]
     person.refresh_from_db()
     assert person.user is None
+    assert not User.objects.filter(email="x@example.org").exists() and not NikClaim.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_name_with_an_emoji_is_refused_beside_the_field_at_sign_up(client):
+    response = client.post(SIGNUP_URL, signup_form(name="Uji Coba Pengguna 😀"))
+    assert response.status_code == 200
+    assert errors_of(response, "name") == [
+        "Tulis nama sesuai KTP: hanya huruf Latin (boleh beraksen), spasi, dan tanda ' . , - saja. "
+        "Tidak diperbolehkan: “😀”."
+    ]
+    assert counts() == (0, 0, 0)
+
+
+@pytest.mark.django_db
+def test_a_name_is_saved_normalised_at_sign_up(client):
+    """Decomposed accents are composed (NFC), runs of spaces (no-break ones too) become one."""
+    typed = {"name": "  Zoe\u0308   N\u0303u\u0301n\u0303ez ", "birth_place": "Kota\u00a0 Cilegon"}
+    response = client.post(SIGNUP_URL, signup_form(**typed))
+    assert response.status_code == 302
+    person = Person.objects.get(nik=NEW_NIK)
+    assert (person.name, person.birth_place) == ("Zo\u00eb \u00d1\u00fa\u00f1ez", "Kota Cilegon")
 
 
 @pytest.mark.django_db

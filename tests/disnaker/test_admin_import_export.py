@@ -135,3 +135,14 @@ def test_a_role_without_change_permission_on_vocations_gets_403_on_their_import(
     client.force_login(staff_user(LPK_SUPERVISOR))  # no training permission at all
     assert client.get(_url(Vocation, "import")).status_code == 403
     assert client.get(_url(Vocation, "export")).status_code == 403
+
+
+def test_a_vocation_named_with_an_emoji_is_refused_in_the_preview(client, officer):
+    content = "code,name,description\r\nlas,Las 🔥,Pengelasan\r\n".encode()
+    page = client.get(_url(Vocation, "import"))
+    data = _form_data(page.context["form"], "csv") | {"import_file": io.BytesIO(content)}
+    data["import_file"].name = "kejuruan.csv"
+    preview = client.post(_url(Vocation, "import"), data)
+    assert preview.context["result"].has_validation_errors()
+    assert "Tidak diperbolehkan: “🔥”." in preview.content.decode()
+    assert not Vocation.objects.exists()

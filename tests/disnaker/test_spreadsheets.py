@@ -19,7 +19,7 @@ from disnaker.spreadsheets import Column, Layout, Sheet, read_upload
 from disnaker.spreadsheets.reading import FileProblem, Limits, _table, decode_text
 from lpk_registry import imports as lpk_imports
 from placement import placement_import
-from tests.factories import make_nik
+from tests.factories import letters, make_nik
 from tests.lpk_registry.test_import import GRADUATE_HEADER, _zip, graduate_rows, programme_rows_for, with_sheet_xml
 
 NIK = "3672011204990001"  # a man's: 12-04-1999
@@ -43,7 +43,7 @@ class Import:
         for i in range(count):
             sex = "P" if i % 2 else "L"
             nik = make_nik(sex=sex, birth_date=datetime.date(1990, 1, 1) + datetime.timedelta(days=i), serial=i + 1)
-            rows.append([nik, f"Pekerja Nomor {i}", sex, "Operator", "05-01-2026", "PKWT", "2-4"])
+            rows.append([nik, f"Pekerja Nomor {letters(i)}", sex, "Operator", "05-01-2026", "PKWT", "2-4"])
         return rows
 
     def xlsx(self, rows=None, *, header=None) -> bytes:
@@ -143,7 +143,7 @@ FILE_CASES = {
         "File CSV tidak dapat dibaca sebagai teks: baris 3 berisi karakter dengan pengodean yang berbeda",
     ),
     "byte that windows-1252 does not define": (
-        lambda imp: (imp.csv().replace(b"Nomor 1", b"Nomor \x81"), "data.csv"),
+        lambda imp: (imp.csv().replace(b"Nomor B", b"Nomor \x81"), "data.csv"),
         "File CSV tidak dapat dibaca sebagai teks: baris 3",
     ),
     "csv field too long": (

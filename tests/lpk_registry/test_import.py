@@ -18,7 +18,7 @@ from disnaker.models import Person
 from lpk_registry import imports, services
 from lpk_registry.imports import RowError, build_template, parse_report_file, upload_store, uploads_discard_stale
 from lpk_registry.models import ReportGraduate
-from tests.factories import GraduateReportFactory, PersonFactory, make_nik
+from tests.factories import GraduateReportFactory, PersonFactory, letters, make_nik
 
 # The file format, written out: a change to the template's headers must show up here.
 PROGRAMME_HEADER = ["Program", "Kejuruan", "Peserta Laki-laki", "Peserta Perempuan", "Lulusan Laki-laki",
@@ -46,7 +46,7 @@ def graduate_rows(count: int, *, programme: str = WELDING, start: int = 0) -> li
         certified = i % 2 == 0
         rows.append([
             make_nik(sex=sex, birth_date=BORN + datetime.timedelta(days=i), serial=1 + i % 9000),
-            f"Lulusan Nomor {i}", sex, programme, "Y" if certified else "T",
+            f"Lulusan Nomor {letters(i)}", sex, programme, "Y" if certified else "T",
             f"BNSP-{i:06d}" if certified else "", status, company,
         ])  # fmt: skip
     return rows
@@ -122,7 +122,7 @@ def test_a_filled_in_template_gives_the_report_content():
     result = parse(xlsx(graduates=rows))
     assert result.ok and result.kind == "xlsx" and not result.programmes_derived
     first, second = result.content.graduates[:2]
-    assert (first.nik, first.name, first.sex, first.programme) == (rows[0][0], "Lulusan Nomor 0", "P", WELDING)
+    assert (first.nik, first.name, first.sex, first.programme) == (rows[0][0], "Lulusan Nomor A", "P", WELDING)
     assert (first.certified, first.certificate_number, first.status, first.company) == (
         True, "BNSP-000000", "working", "PT Krakatau Steel",
     )  # fmt: skip
@@ -290,13 +290,45 @@ def test_the_example_rows_of_the_template_are_refused():
 
 def test_formulas_are_text_never_evaluated_and_never_a_nik():
     rows = graduate_rows(2)
-    rows[0][1] = '=HYPERLINK("http://x","klik")'
+    rows[0][5] = '=HYPERLINK("http://x","klik")'
     rows[1][0] = "=1+1"
     result = parse(xlsx(programmes=programme_rows_for(graduate_rows(2)), graduates=rows))
     error = only_error(result)
     assert where(error) == ("Lulusan", 3, "NIK")
     assert "rumus (=1+1)" in error.message
-    assert result.content.graduates[0].name == '=HYPERLINK("http://x","klik")'  # kept as the text it is
+    assert result.content.graduates[0].certificate_number == '=HYPERLINK("http://x","klik")'  # the text it is
+
+
+def test_a_formula_as_a_name_is_refused_by_its_characters():
+    rows = graduate_rows(2)
+    rows[0][1] = '=HYPERLINK("http://x","klik")'
+    error = only_error(parse(xlsx(programmes=programme_rows_for(graduate_rows(2)), graduates=rows)))
+    assert where(error) == ("Lulusan", 2, "Nama")
+    assert 'Tidak diperbolehkan: “=”, “(”, “"”' in error.message
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "shown"),
+    [(1, "Uji Coba Pengguna 😀", "“😀”"), (1, "Budi\u202eisah", "U+202E"), (1, "Sri\u200bWahyuni", "U+200B"),
+     (3, "Pengelasan 🔥", "“🔥”"), (7, "PT Baja\u2066 Cilegon", "U+2066")],
+)  # fmt: skip
+def test_emoji_and_invisible_characters_in_a_name_programme_or_company_are_named_by_row_and_column(
+    column, value, shown
+):
+    rows = graduate_rows(3)
+    rows[1][column] = value
+    result = parse(xlsx(programmes=programme_rows_for(graduate_rows(3)), graduates=rows))
+    error = result.errors[0]
+    assert where(error) == ("Lulusan", 3, GRADUATE_HEADER[column])
+    assert f"Tidak diperbolehkan: {shown}." in error.message
+
+
+def test_a_name_cell_is_normalised():
+    rows = graduate_rows(1)
+    rows[0][1] = "  Zoe\u0308\u00a0 Nu\u0301n\u0303ez "
+    result = parse(xlsx(graduates=rows))
+    assert result.ok, result.errors
+    assert result.content.graduates[0].name == "Zo\u00eb N\u00fa\u00f1ez"
 
 
 def test_a_formula_in_a_count_or_status_is_refused():

@@ -29,6 +29,7 @@ from tests.factories import (
     LicenceFactory,
     UserFactory,
     job_seeker,
+    letters,
     lpk_operator,
     make_nik,
 )
@@ -371,6 +372,18 @@ def test_blank_extra_rows_are_ignored(logged_in, report):
     assert (report.programme_lines.count(), report.graduates.count()) == (1, 1)
 
 
+def test_a_graduate_row_with_an_emoji_or_a_bidi_override_is_refused_beside_the_field(logged_in, report):
+    rows = [graduate(name="Budi Santoso 😀", company="PT Krakatau\u202e Steel")]
+    response = logged_in.post(reverse("lpk_registry:report_edit", args=[report.pk]), content_data([programme()], rows))
+    assert response.status_code == 200
+    assert field_errors(response, "graduates", 0, "name") == [
+        "Tulis nama sesuai KTP: hanya huruf Latin (boleh beraksen), spasi, dan tanda ' . , - saja. "
+        "Tidak diperbolehkan: “😀”."
+    ]
+    assert "Tidak diperbolehkan: U+202E." in field_errors(response, "graduates", 0, "company")[0]
+    assert not report.graduates.exists()
+
+
 def test_bad_rows_are_answered_beside_their_fields_in_indonesian_and_nothing_is_saved(logged_in, report):
     fill_in(logged_in, report, [graduate()])
     bad_programme = programme(graduates_female="5")
@@ -428,7 +441,9 @@ def test_pages_make_the_same_number_of_queries_for_1_and_50_rows(logged_in, oper
     many = GraduateReportFactory(institution=operator.lpk_operator.institution, year=2026, quarter=1)
     few_rows = [graduate()]
     many_rows = [
-        graduate(nik=make_nik(sex="L", birth_date=datetime.date(2000, 1, 1), serial=100 + i), name=f"Lulusan {i}")
+        graduate(
+            nik=make_nik(sex="L", birth_date=datetime.date(2000, 1, 1), serial=100 + i), name=f"Lulusan {letters(i)}"
+        )
         for i in range(50)
     ]
     fill_in(logged_in, report, few_rows)

@@ -7,7 +7,7 @@ from disnaker.models import Person
 from lpk_registry import services
 from lpk_registry.models import GraduateReport, ReportEvent, ReportGraduate, quarter_bounds
 from lpk_registry.services import GraduateRow, ProgrammeRow, ReportContent
-from tests.factories import GraduateReportFactory, PersonFactory, UserFactory, make_nik
+from tests.factories import GraduateReportFactory, PersonFactory, UserFactory, letters, make_nik
 
 pytestmark = pytest.mark.django_db
 BORN = datetime.date(2001, 1, 1)
@@ -17,7 +17,7 @@ def _content(count=3, *, programme="Bahasa Jepang N4"):
     graduates = [
         GraduateRow(
             nik=make_nik(sex="P" if i % 2 else "L", birth_date=BORN + datetime.timedelta(days=i), serial=500 + i),
-            name=f"Lulusan {i}",
+            name=f"Lulusan {letters(i)}",
             sex="P" if i % 2 else "L",
             programme=programme,
             status="working",

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image, PngImagePlugin
 
+from disnaker.models import Person
 from placement import cards
 from placement.models import CardReport, CardStatus, JobSeekerCard
 from tests.disnaker.test_documents import HOSTILE, hostile_upload
@@ -102,6 +103,17 @@ def test_second_application_is_a_form_error(client, seeker):
     assert response.status_code == 200
     assert 'id="error-summary"' in _html(response)
     assert JobSeekerCard.objects.filter(person=seeker.person).count() == 1
+
+
+def test_a_record_whose_name_holds_an_emoji_gets_no_card_until_staff_correct_it(client, seeker):
+    """A name from before names were checked is never printed on an AK/1 card."""
+    Person.objects.filter(pk=seeker.person.pk).update(name="Uji Coba Pengguna 😀")
+    response = client.post(reverse("placement:ak1_apply"), _upload_data())
+    assert response.status_code == 200
+    assert "Nama atau tempat lahir pada data Anda memuat karakter yang tidak ada di KTP." in _html(response)
+    assert not JobSeekerCard.objects.exists()
+    Person.objects.filter(pk=seeker.person.pk).update(name="Uji Coba Pengguna")
+    assert client.post(reverse("placement:ak1_apply"), _upload_data()).status_code == 302
 
 
 def test_a_pdf_is_refused_as_photo(client, seeker):

@@ -109,6 +109,49 @@ def test_vacancy_closing_date_before_opening_is_said_beside_it(client, db):
     assert field_errors(response, "open_until") == ["Tanggal tutup lebih awal dari tanggal buka."]
 
 
+def _vacancy_data(**overrides) -> dict:
+    data = {
+        "title": "Operator Forklift", "kbji_group": KbjiMajorGroup.objects.get(code="8").pk, "kbji_code": "8344",
+        "headcount": 2, "open_from": "2026-01-01", "open_until": "2026-01-31", "min_age": 18, "max_age": 35,
+        "sex": "", "experience_years": 1, "location": "Cilegon", "work_type": "contract",
+    }  # fmt: skip
+    return data | overrides
+
+
+def test_a_vacancy_titled_with_an_emoji_is_refused_beside_the_title(client, db):
+    client.force_login(company_hr())
+    response = client.post(reverse("placement:company_vacancy_create"), _vacancy_data(title="Lowongan 🔥"))
+    assert response.status_code == 200
+    assert field_errors(response, "title") == [
+        "Gunakan hanya huruf Latin, angka, spasi, dan tanda baca biasa. Tidak diperbolehkan: “🔥”."
+    ]
+    assert not Vacancy.objects.exists()
+
+
+def test_a_vacancy_title_with_digits_and_punctuation_is_published_normalised(client, db):
+    client.force_login(company_hr())
+    response = client.post(
+        reverse("placement:company_vacancy_create"), _vacancy_data(title="  Juru Las (Welder)   3G / Fitter ")
+    )
+    assert response.status_code == 302
+    assert Vacancy.objects.get().title == "Juru Las (Welder) 3G / Fitter"
+
+
+def test_company_registration_refuses_a_bidi_override_in_the_hr_name(client, db):
+    response = client.post(reverse("placement:company_register"), registration(hr_name="Dewi\u202eLestari"))
+    assert "Tidak diperbolehkan: U+202E." in field_errors(response, "hr_name")[0]
+    assert not Company.objects.exists()
+
+
+def test_placement_form_refuses_an_emoji_in_the_worker_name(client, db):
+    client.force_login(company_hr())
+    data = {"nik": make_nik(sex="L", serial=9), "name": "Andi 😀", "sex": "L", "position": "Welder",
+            "start_date": "2026-01-05", "contract_type": "contract"}  # fmt: skip
+    response = client.post(reverse("placement:company_placement_create"), data)
+    assert "Tidak diperbolehkan: “😀”." in field_errors(response, "name")[0]
+    assert not Placement.objects.exists()
+
+
 def test_layoff_report(client, db):
     user = company_hr()
     client.force_login(user)

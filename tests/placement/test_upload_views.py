@@ -17,7 +17,7 @@ from disnaker.nik import mask_nik
 from placement import placement_import
 from placement.models import Placement
 from placement.upload_views import PENDING
-from tests.factories import CompanyFactory, PersonFactory, VacancyFactory, company_hr, make_nik
+from tests.factories import CompanyFactory, PersonFactory, VacancyFactory, company_hr, letters, make_nik
 from tests.lpk_registry.test_import import private_storage_in, with_sheet_xml
 
 from .test_placements import report
@@ -50,7 +50,7 @@ def hr_client(client, company):
 def rows(count: int) -> list[list]:
     return [
         [make_nik(sex="L", birth_date=datetime.date(1990, 1, 1) + datetime.timedelta(days=i), serial=i + 1),
-         f"Pekerja Nomor {i}", "L", "Operator", "05-01-2026", "PKWT", "2-4"]
+         f"Pekerja Nomor {letters(i)}", "L", "Operator", "05-01-2026", "PKWT", "2-4"]
         for i in range(count)
     ]  # fmt: skip
 
@@ -135,7 +135,7 @@ def test_an_upload_is_previewed_then_reported_on_confirm(
     assert not Placement.objects.exists()  # nothing is reported before the confirmation
     assert '<dt class="col-7 col-sm-4 col-lg-3">Pekerja</dt><dd class="col-5 col-sm-8 col-lg-9">60</dd>' in html
     assert "50 pekerja pertama dari 60." in html
-    assert "Pekerja Nomor 49<" in html and "Pekerja Nomor 50<" not in html
+    assert f"Pekerja Nomor {letters(49)}<" in html and f"Pekerja Nomor {letters(50)}<" not in html
     assert rows(1)[0][0] not in html and mask_nik(rows(1)[0][0]) in html
     assert vacancy.registration_number in html
 
@@ -159,6 +159,21 @@ def test_a_bad_row_is_named_and_nothing_is_kept(hr_client, stored):
     assert '<th scope="colgroup" colspan="3">Sheet “Penempatan”</th>' in html
     assert '<td class="text-end">4</td> <td>Tanggal Mulai</td>' in html
     assert not stored() and PENDING.session_key not in hr_client.session
+
+
+def test_an_emoji_name_in_an_uploaded_sheet_is_named_by_sheet_row_and_column(hr_client, stored):
+    data_rows = rows(3)
+    data_rows[1][1] = "Uji Coba Pengguna 😀"
+    data_rows[2][3] = "Operator\u202e Produksi"
+    response = upload(hr_client, xlsx(data_rows))
+    assert response.status_code == 200
+    html = _html(response)
+    assert "Masalah dalam file: 2. Belum ada yang disimpan." in html
+    assert '<td class="text-end">3</td> <td>Nama</td> <td>Tulis nama sesuai KTP:' in html
+    assert "Tidak diperbolehkan: “😀”." in html
+    assert '<td class="text-end">4</td> <td>Jabatan</td> <td>Gunakan hanya huruf Latin' in html
+    assert "Tidak diperbolehkan: U+202E." in html
+    assert not stored() and not Placement.objects.exists()
 
 
 def test_a_nik_excel_stored_as_a_float_is_refused_naming_the_row_and_column(hr_client, stored):

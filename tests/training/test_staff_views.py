@@ -142,6 +142,16 @@ def test_walk_in_creates_the_person_and_the_registration(as_role):
     assert registration.created_by is not None and registration.created_by.is_staff
 
 
+def test_walk_in_refuses_a_bidi_override_in_the_name_and_an_emoji_in_the_place_of_birth(as_role):
+    client = as_role(TRAINING_OFFICER)
+    data = _walk_in_data(BatchFactory(), name="Siti\u202e Nurhaliza", birth_place="Cilegon 🏭")
+    response = client.post(reverse("training:staff_walk_in"), data)
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "U+202E" in errors["name"][0] and "“🏭”" in errors["birth_place"][0]
+    assert not Person.objects.exists() and not Registration.objects.exists()
+
+
 def test_walk_in_with_documents_keeps_them_private(as_role, files):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
