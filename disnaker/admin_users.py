@@ -29,8 +29,10 @@ class StaffUserAdmin(auth_admin.UserAdmin):
     SUPERUSER_ONLY_FIELDS = ("is_superuser", "user_permissions")
     actions = ["reset_second_factor"]
 
-    @admin.action(description=_("Reset the authenticator app (asked to set it up again at the next login)"),
-                  permissions=["change"])
+    @admin.action(
+        description=_("Reset the authenticator app (asked to set it up again at the next login)"),
+        permissions=["change"],
+    )
     def reset_second_factor(self, request, queryset):
         if not request.user.is_superuser:
             queryset = queryset.filter(is_superuser=False)

@@ -66,7 +66,8 @@ class StaffIdleTimeoutMiddleware:
         if last is not None and now - last > settings.STAFF_IDLE_TIMEOUT:
             logout(request)
             minutes = max(settings.STAFF_IDLE_TIMEOUT // 60, 1)
-            messages.info(request, _("You were logged out after %(minutes)d minutes without activity.") % {"minutes": minutes})
+            message = _("You were logged out after %(minutes)d minutes without activity.")
+            messages.info(request, message % {"minutes": minutes})
         elif last is None or now - last >= ACTIVITY_RESOLUTION:
             request.session[LAST_ACTIVITY_KEY] = now
 
@@ -81,9 +82,13 @@ class StaffSecondFactorMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and second_factor.needs_second_factor(user) and not user.is_verified():
-            if request.path_info not in self._open_paths():
-                return self._to_second_factor(request, user)
+        if (
+            user is not None
+            and second_factor.needs_second_factor(user)
+            and not user.is_verified()
+            and request.path_info not in self._open_paths()
+        ):
+            return self._to_second_factor(request, user)
         return self.get_response(request)
 
     @staticmethod
