@@ -11,6 +11,7 @@ from disnaker import summaries
 from disnaker.models import Summary
 from disnaker.periods import Period
 from disnaker.roles import ADMIN
+from tests.conftest import authenticator
 from tests.e2e.conftest import pass_second_factor
 from tests.factories import BatchFactory, PersonFactory, RegistrationFactory, VacancyFactory
 from training.models import Registration
@@ -36,6 +37,7 @@ def _run_action(page, action: str, pk: int) -> None:
 @pytest.mark.usefixtures("eager", "summary_files")
 def test_staff_verify_a_registration_build_check_and_publish_a_summary(live_server, page, staff_user, pdftotext, shot):
     staff = staff_user(ADMIN)
+    authenticator(staff)  # the authenticator app set up at an earlier login
     batch = BatchFactory(programme__name="Operator Forklift")
     names = ("Siti Rohmah", "Bayu Pratama", "Dedi Kurniawan")
     registrations = [RegistrationFactory(batch=batch, person=PersonFactory(name=name)) for name in names]
