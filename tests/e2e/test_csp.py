@@ -14,10 +14,10 @@ INLINE_STYLE = "() => document.body.insertAdjacentHTML('beforeend', '<p style=\"
 def test_an_injected_inline_script_or_style_is_refused_and_reported(live_server, page, _record_urls_and_logs):
     page.goto(live_server.url + reverse("home"))
     page.evaluate(INLINE_SCRIPT)
-    page.wait_for_function("window.__cspViolations === 1")
+    page.wait_for_function("() => window.__cspViolations === 1")
     assert page.evaluate("window.pwned") is None
     page.evaluate(INLINE_STYLE)
-    page.wait_for_function("window.__cspViolations === 2")
+    page.wait_for_function("() => window.__cspViolations === 2")
     violations = _record_urls_and_logs.csp_violations
     assert [v.split(" ")[:3] for v in violations] == [
         ["script-src-elem", "blocked", "inline"],
