@@ -212,6 +212,16 @@ def totp_code(user) -> str:
     return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):0{device.digits}d}"
 
 
+def second_factor_passed(client, user) -> None:
+    """The staff member logged in by ``client`` has entered their TOTP code in this session."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    if user.is_staff:
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = authenticator(user).persistent_id
+        session.save()
+
+
 @pytest.fixture(autouse=True)
 def _staff_logins_pass_the_second_factor(request, monkeypatch):
     """Staff logged in by the test client (``force_login``, ``login``) have passed their TOTP step, as
@@ -220,16 +230,12 @@ def _staff_logins_pass_the_second_factor(request, monkeypatch):
     if request.node.get_closest_marker("second_factor") is not None:
         return
     from django.test import Client
-    from django_otp import DEVICE_ID_SESSION_KEY
 
     original = Client._login
 
     def login_verified(self, user, backend=None):
         original(self, user, backend)
-        if user.is_staff:
-            session = self.session
-            session[DEVICE_ID_SESSION_KEY] = authenticator(user).persistent_id
-            session.save()
+        second_factor_passed(self, user)
 
     monkeypatch.setattr(Client, "_login", login_verified)
 
