@@ -69,7 +69,7 @@ ADMIN_PAGES = [
     "admin:index", "admin:training_registration_changelist", "admin:training_batch_add",
     "admin:disnaker_person_changelist", "admin:auth_user_changelist", "admin:lpk_registry_institution_changelist",
     "admin:placement_vacancy_changelist", "admin:disnaker_summary_changelist", "admin:password_change",
-    "training:staff_alumni", "training:staff_walk_in",
+    "training:staff_alumni", "training:staff_walk_in", "admin:disnaker_kecamatan_export",
 ]  # fmt: skip
 
 
@@ -79,6 +79,13 @@ def test_admin_and_staff_pages_send_both_headers(client, superuser, name):
     response = client.get(reverse(name))
     assert response.status_code == 200
     assert_headers(response)
+
+
+def test_the_export_page_binds_its_select_all_toggle_from_a_static_file(client, superuser):
+    client.force_login(superuser)
+    html = client.get(reverse("admin:disnaker_kecamatan_export")).content.decode()
+    assert "js/export-select-all.js" in html
+    assert "onchange=" not in html and 'style="' not in html
 
 
 @pytest.mark.parametrize("role", [TRAINING_OFFICER, HEAD_OF_OFFICE])
