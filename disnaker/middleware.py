@@ -46,6 +46,12 @@ LAST_ACTIVITY_KEY = "_staff_last_activity"
 ACTIVITY_RESOLUTION = 60
 
 
+def stamp_activity(sender, request, user, **kwargs) -> None:
+    """At login (``user_logged_in``): the staff member was active now."""
+    if user.is_staff and hasattr(request, "session"):
+        request.session[LAST_ACTIVITY_KEY] = time.time()
+
+
 class StaffIdleTimeoutMiddleware:
     """Logs staff out after ``STAFF_IDLE_TIMEOUT`` seconds without a request; job seekers, LPK operators
     and company HR keep the usual session length. Comes after the message middleware."""
