@@ -6,19 +6,15 @@ superuser's account (its password included), or change what a role may do: the r
 in ``disnaker/roles.py`` and ``setup_roles`` sets them.
 """
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.auth import admin as auth_admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
-
-from . import second_factor
 
 User = get_user_model()
 
-# Authenticator devices are never shown (their keys are secrets); staff reset them with the action below.
+# Authenticator devices are never shown (their keys are secrets): `manage.py otp_reset USERNAME` resets one.
 for model in (User, Group, TOTPDevice):
     if admin.site.is_registered(model):
         admin.site.unregister(model)
@@ -27,24 +23,6 @@ for model in (User, Group, TOTPDevice):
 @admin.register(User)
 class StaffUserAdmin(auth_admin.UserAdmin):
     SUPERUSER_ONLY_FIELDS = ("is_superuser", "user_permissions")
-    actions = ["reset_second_factor"]
-
-    @admin.action(
-        description=_("Reset the authenticator app (asked to set it up again at the next login)"),
-        permissions=["change"],
-    )
-    def reset_second_factor(self, request, queryset):
-        if not request.user.is_superuser:
-            queryset = queryset.filter(is_superuser=False)
-        users = list(queryset)
-        for user in users:
-            second_factor.device_reset(user=user)
-        message = ngettext(
-            "The authenticator app of %(count)d account was reset.",
-            "The authenticator apps of %(count)d accounts were reset.",
-            len(users),
-        )
-        self.message_user(request, message % {"count": len(users)}, messages.SUCCESS)
 
     def get_readonly_fields(self, request, obj=None):
         fields = tuple(super().get_readonly_fields(request, obj))

@@ -126,21 +126,3 @@ def test_otp_reset_makes_the_member_enrol_again(client, staff_user):
     assert not TOTPDevice.objects.filter(user=officer).exists()
     _password_login(client, officer)
     assert client.get("/admin/").url.startswith(reverse("otp_enrol"))
-
-
-def test_the_user_admin_action_resets_the_app_of_the_selected_accounts(client, superuser, staff_user):
-    officer = staff_user(TRAINING_OFFICER)
-    authenticator(officer)
-    client.force_login(superuser)
-    session = client.session
-    from django_otp import DEVICE_ID_SESSION_KEY
-
-    session[DEVICE_ID_SESSION_KEY] = authenticator(superuser).persistent_id
-    session.save()
-    response = client.post(
-        reverse("admin:auth_user_changelist"),
-        {"action": "reset_second_factor", "_selected_action": [officer.pk]},
-        follow=True,
-    )
-    assert "Aplikasi autentikator dari 1 akun telah diatur ulang." in response.content.decode()
-    assert not TOTPDevice.objects.filter(user=officer).exists()
