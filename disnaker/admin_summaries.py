@@ -86,10 +86,7 @@ class SummaryAdmin(ServiceActionsMixin, HistoryAdmin, DisnakerModelAdmin):
 
     @admin.display(description=_("build state"), ordering="state")
     def state_badge(self, obj):
-        colours = {"done": "#198754", "failed": "#ba2121", "running": "#0d6efd", "queued": "#6c757d"}
-        return format_html(
-            '<strong style="color:{}">{}</strong>', colours.get(obj.state, "inherit"), obj.get_state_display()
-        )
+        return format_html('<strong class="summary-state-{}">{}</strong>', obj.state, obj.get_state_display())
 
     @admin.display(description=_("downloads"))
     def downloads(self, obj):

@@ -10,10 +10,12 @@ from django.contrib import admin
 from django.contrib.auth import admin as auth_admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 User = get_user_model()
 
-for model in (User, Group):
+# Authenticator devices are never shown (their keys are secrets): `manage.py otp_reset USERNAME` resets one.
+for model in (User, Group, TOTPDevice):
     if admin.site.is_registered(model):
         admin.site.unregister(model)
 

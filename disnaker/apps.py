@@ -15,9 +15,13 @@ class DisnakerConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import post_delete, post_save
 
-        from . import dashboard
+        from . import dashboard, middleware
+
+        # A login counts as activity: the staff idle timeout starts from it.
+        user_logged_in.connect(middleware.stamp_activity, dispatch_uid="staff-activity-at-login")
 
         for model in dashboard.queue_models():  # the dashboard's cached queue counts
             label = model._meta.label

@@ -6,9 +6,11 @@ Each seeder is idempotent (get-or-create on natural keys), so ``make run`` can c
 
 import datetime
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from . import second_factor
 from .models import EducationLevel, Kelurahan, Person
 from .roles import ADMIN, HEAD_OF_OFFICE, LPK_SUPERVISOR, PLACEMENT_OFFICER, TRAINING_OFFICER, roles_sync
 
@@ -56,7 +58,11 @@ def seed(*, log) -> None:
             user.save()
         if role:
             user.groups.add(Group.objects.get(name=role))
-        log(f"  staf   {username:<12} / {DEMO_PASSWORD:<14} {role or 'Superuser'}")
+        totp = _demo_authenticator(user)
+        log(f"  staf   {username:<12} / {DEMO_PASSWORD:<14} {role or 'Superuser'}{' + TOTP' if totp else ''}")
+    if settings.DEMO_TOTP_KEY:
+        key = second_factor.key_base32(settings.DEMO_TOTP_KEY)
+        log(f"  TOTP (staff marked + TOTP): add the key {key} to an authenticator app, or: oathtool --totp -b {key}")
     education = {e.code: e for e in EducationLevel.objects.all()}
     for index, (name, sex, birth, kelurahan, edu, disability) in enumerate(PEOPLE):
         Person.objects.get_or_create(
@@ -73,6 +79,15 @@ def seed(*, log) -> None:
                 "phone": f"08127700{index:04d}",
             },
         )
+
+
+def _demo_authenticator(user) -> bool:
+    """Staff who need a TOTP code share the demo key (DEBUG only), unless they enrolled an app of their own."""
+    if not second_factor.needs_second_factor(user):
+        return False
+    if settings.DEMO_TOTP_KEY and second_factor.confirmed_device(user) is None:
+        second_factor.device_set_key(user=user, key_hex=settings.DEMO_TOTP_KEY)
+    return True
 
 
 # Published by BPS and quoted in the office's own reports (see the seeds): entered by staff.

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import views, views_otp
 from .access import JOB_SEEKERS
 
 account_patterns = [
@@ -30,6 +30,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The staff's second factor, between the admin's password and its pages (disnaker/second_factor.py).
+    path("staf/verifikasi/", views_otp.otp_verify, name="otp_verify"),
+    path("staf/verifikasi/aktifkan/", views_otp.otp_enrol, name="otp_enrol"),
     path("admin/", admin.site.urls),
     *account_patterns,
     path("statistik/", views.statistics, name="statistics"),

@@ -193,6 +193,53 @@ def _empty_cache():
         cache.clear()
 
 
+def authenticator(user):
+    """The staff member's confirmed TOTP device (made if missing), as after their enrolment."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from disnaker import second_factor
+
+    return second_factor.confirmed_device(user) or TOTPDevice.objects.create(
+        user=user, name=second_factor.DEVICE_NAME, confirmed=True
+    )
+
+
+def totp_code(user) -> str:
+    """The code the staff member's authenticator app shows now."""
+    from django_otp.oath import totp
+
+    device = authenticator(user)
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):0{device.digits}d}"
+
+
+def second_factor_passed(client, user) -> None:
+    """The staff member logged in by ``client`` has entered their TOTP code in this session."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    if user.is_staff:
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = authenticator(user).persistent_id
+        session.save()
+
+
+@pytest.fixture(autouse=True)
+def _staff_logins_pass_the_second_factor(request, monkeypatch):
+    """Staff logged in by the test client (``force_login``, ``login``) have passed their TOTP step, as
+    after a real login, so tests that are not about it need not enter codes. Tests marked
+    ``second_factor`` see the login as the portal does: password only."""
+    if request.node.get_closest_marker("second_factor") is not None:
+        return
+    from django.test import Client
+
+    original = Client._login
+
+    def login_verified(self, user, backend=None):
+        original(self, user, backend)
+        second_factor_passed(self, user)
+
+    monkeypatch.setattr(Client, "_login", login_verified)
+
+
 @pytest.fixture(autouse=True)
 def _default_language():
     """Requests activate a language in the test thread; every test starts in Indonesian."""

@@ -439,8 +439,11 @@ def _reference_data() -> None:
 
 
 def _session(user) -> str:
+    from tests.conftest import second_factor_passed
+
     client = Client()
     client.force_login(user)
+    second_factor_passed(client, user)  # the world is built before each test's own login helper applies
     return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 

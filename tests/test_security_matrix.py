@@ -166,6 +166,9 @@ PAGES = {
     "placement:company_placement_upload_confirm": (CO, NO, NO, NO, NO, NA, NA, NO,  NO,   NO,   NO,   NO,   NO),
     "placement:company_layoff_create": (CO, NO, NO, NO,   NO,   OK,   OK,   NO,   NO,   NO,   NO,   NO,   NO),
     "placement:company_proof_pdf": (CO, NO,   NO,   NO,   NO,   OK,   NF,   NO,   NO,   NO,   NO,   NO,   NO),
+    # --- the staff's second factor: those who need none (or passed it) are sent on, to the admin
+    "otp_verify":                (ADM,  IDX,  IDX,  IDX,  IDX,  IDX,  IDX,  IDX,  IDX,  IDX,  IDX,  IDX,  IDX),
+    "otp_enrol":                 (ADM,  IDX,  IDX,  IDX,  IDX,  IDX,  IDX,  IDX,  IDX,  IDX,  IDX,  IDX,  IDX),
     # --- the admin site itself
     "admin:index":               staff(OK, OK, OK, OK, OK, OK),
     "admin:login":               (OK,   OK,   OK,   OK,   OK,   OK,   OK,   IDX,  IDX,  IDX,  IDX,  IDX,  IDX),

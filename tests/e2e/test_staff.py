@@ -12,6 +12,8 @@ from disnaker import summaries
 from disnaker.models import Summary
 from disnaker.periods import Period
 from disnaker.roles import ADMIN
+from tests.conftest import authenticator
+from tests.e2e.conftest import pass_second_factor
 from tests.factories import BatchFactory, PersonFactory, RegistrationFactory, VacancyFactory
 from training.models import Registration
 
@@ -36,6 +38,7 @@ def _run_action(page, action: str, pk: int) -> None:
 @pytest.mark.usefixtures("eager", "summary_files")
 def test_staff_verify_a_registration_build_check_and_publish_a_summary(live_server, page, staff_user, pdftotext, shot):
     staff = staff_user(ADMIN)
+    authenticator(staff)  # the authenticator app set up at an earlier login
     batch = BatchFactory(programme__name="Operator Forklift")
     names = ("Siti Rohmah", "Bayu Pratama", "Dedi Kurniawan")
     registrations = [RegistrationFactory(batch=batch, person=PersonFactory(name=name)) for name in names]
@@ -49,7 +52,7 @@ def test_staff_verify_a_registration_build_check_and_publish_a_summary(live_serv
     page.fill("#id_username", staff.username)
     page.fill("#id_password", "rahasia-123")
     page.locator("input[type=submit]").click()
-    page.wait_for_url(live_server.url + reverse("admin:index"))
+    pass_second_factor(page, staff, live_server)
     shot("dashboard")
     assert _work_count(page, "Pendaftaran yang perlu diverifikasi") == "3"
     assert page.get_by_role("heading", name=f"Angka {this_month.label}").is_visible()

@@ -584,6 +584,8 @@ class TestCertificateDownload:
 @pytest.mark.browser
 def test_a_job_seeker_finds_a_batch_and_registers_on_a_phone(live_server, page, axe, private_files, uploads):
     """The main journey at 360 px: every page passes axe (WCAG 2.1 AA) and nothing scrolls sideways."""
+    from playwright.sync_api import expect
+
     seeker = job_seeker(person=seeker_person())
     batch = BatchFactory(programme__name="Operator Forklift", is_accessible=True, accessibility_notes="Lantai dasar.")
     client = Client()
@@ -610,6 +612,8 @@ def test_a_job_seeker_finds_a_batch_and_registers_on_a_phone(live_server, page, 
     )
     page.get_by_role("button", name="Kirim pendaftaran saya").click()
     page.locator("#error-summary").wait_for()
+    # The focus moves once the page's script (a static file, as the CSP requires) has run.
+    expect(page.locator("#error-summary")).to_be_focused()
     assert page.evaluate("document.activeElement.id") == "error-summary"
     assert_accessible()
     documents = uploads.documents()
