@@ -164,7 +164,7 @@ class Export:
         if self.personal:
             from .readaudit import record_export
 
-            record_export(request, export=self.name, rows=counted.count, people=people)
+            record_export(request, export=str(title), rows=counted.count, people=people)  # as people read it
         return attachment(content, file_format=file_format, filename=filename)
 
     def download(self, content: bytes | str, *, filename: str) -> HttpResponse:

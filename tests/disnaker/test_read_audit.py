@@ -146,7 +146,7 @@ def test_an_alumni_export_writes_one_row_with_its_name_rows_and_people(client, o
     response = client.get(reverse("training:staff_alumni_export") + "?format=csv")
     assert response.status_code == 200
     access = DataAccess.objects.get()
-    assert (access.kind, access.what, access.row_count) == (DataAccess.Kind.EXPORT, "training.alumni", 2)
+    assert (access.kind, access.what, access.row_count) == (DataAccess.Kind.EXPORT, "Alumni", 2)
     assert set(access.people.all()) == {g.person for g in graduates}
     assert access.path == reverse("training:staff_alumni_export")
 
@@ -328,7 +328,7 @@ def test_lists_and_exports_that_included_the_person_show_on_their_account(client
     client.get(reverse("training:staff_alumni_export") + "?format=csv")
     assert [a.kind for a in accesses_for_person(seeker.person)] == [DataAccess.Kind.EXPORT]
     client.force_login(seeker)
-    assert "training.alumni" in client.get(reverse("account_data_access")).content.decode()
+    assert "Mengekspor data pribadi: Alumni" in client.get(reverse("account_data_access")).content.decode()
 
 
 def test_the_account_home_links_the_history_and_the_download(client):

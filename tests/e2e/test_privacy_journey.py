@@ -104,7 +104,7 @@ def test_staff_search_view_and_export_by_nik_are_shown_to_the_job_seeker(
     (view,) = [a for a in accesses if a.kind == DataAccess.Kind.VIEW]
     assert view.person_id == person.pk and view.view_name == "admin:disnaker_person_change"
     (export,) = [a for a in accesses if a.kind == DataAccess.Kind.EXPORT]
-    assert export.what == "training.alumni" and export.row_count == 1
+    assert export.what == "Alumni" and export.row_count == 1
     assert list(export.subjects.values_list("person_id", flat=True)) == [person.pk]
     assert all("?" not in a.path and person.nik not in a.path for a in accesses)
 
