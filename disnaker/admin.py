@@ -3,13 +3,13 @@ import os
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from . import readaudit
 from .admin_actions import ServiceAction, ServiceActionsMixin
 from .admin_import_export import ReferenceImportExportMixin
 from .admin_site import DisnakerModelAdmin, HistoryAdmin, QueueStatusFilter, YearFilter
@@ -25,6 +25,7 @@ from .resources import (
     KelurahanResource,
 )
 from .services import nik_claim_correct, nik_claim_link, nik_claim_reject
+from .storage import file_download
 
 # Fields that identify or describe a person beyond name and region; shown only to staff
 # holding ``disnaker.reveal_person_nik``.
@@ -248,20 +249,11 @@ class NikClaimAdmin(ServiceActionsMixin, HistoryAdmin, DisnakerModelAdmin):
         if not self.has_view_permission(request) or not can_reveal_personal_data(request.user):
             raise PermissionDenied
         claim = get_object_or_404(NikClaim, pk=pk)
-        if not claim.ktp_document:
-            raise Http404
-        try:
-            handle = claim.ktp_document.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
-        extension = os.path.splitext(claim.ktp_document.name)[1].lower()
-        response = FileResponse(
-            handle,
-            as_attachment=True,
-            filename=f"klaim-{claim.pk}-ktp{extension}",
-            content_type="application/octet-stream",
-        )
-        response["Cache-Control"] = "private, no-store"
+        extension = os.path.splitext(claim.ktp_document.name)[1].lower() if claim.ktp_document else ""
+        response = file_download(claim.ktp_document, filename=f"klaim-{claim.pk}-ktp{extension}")
+        # Recorded for the record the claim is about, whose owner may ask who looked at a KTP in its name.
+        person = Person.objects.filter(nik=claim.nik).values_list("pk", flat=True).first()
+        readaudit.record_document(request, person=person, what=readaudit.DOCUMENT_NAMES["ktp"])
         return response
 
     def get_list_display(self, request):

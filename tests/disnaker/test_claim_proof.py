@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from disnaker import services
-from disnaker.models import EducationLevel, Kelurahan, NikClaim, Person
+from disnaker.models import DataAccess, EducationLevel, Kelurahan, NikClaim, Person
 from disnaker.roles import HEAD_OF_OFFICE, TRAINING_OFFICER
 from lpk_registry import services as lpk_services
 from placement import services as placement_services
@@ -132,6 +132,10 @@ def test_a_sign_up_with_the_ktp_details_of_a_record_sees_nothing_until_staff_app
     ktp = staff.get(reverse("admin:disnaker_nikclaim_ktp", args=[claim.pk]))
     assert ktp.status_code == 200 and ktp["Content-Disposition"].startswith("attachment")
     assert b"".join(ktp.streaming_content).startswith(b"%PDF-")
+    # The record's owner can later see that staff opened a KTP sent in its name.
+    assert [(a.kind, a.user, a.person_id) for a in DataAccess.objects.all()] == [
+        (DataAccess.Kind.DOCUMENT, officer, person.pk)
+    ]
     staff.post(
         reverse("admin:disnaker_nikclaim_changelist"),
         {"action": "link_to_existing_person", "_selected_action": [str(claim.pk)]},
