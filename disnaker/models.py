@@ -523,10 +523,25 @@ class DataAccessIsAppendOnly(Exception):
     """The read audit is never changed; only the retention purge removes old rows."""
 
 
+class AppendOnlyModel(models.Model):
+    """A row that is written once: saving it again or deleting it raises ``DataAccessIsAppendOnly``."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise DataAccessIsAppendOnly
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise DataAccessIsAppendOnly
+
+
 ADMIN_SCREENS = {"change": _("detail page"), "changelist": _("list")}
 
 
-class DataAccess(models.Model):
+class DataAccess(AppendOnlyModel):
     """One look at personal data by someone at the office (the read audit, ``disnaker.readaudit``).
 
     A view of one person's full data names the person; a list or an export names everyone in it
@@ -567,14 +582,6 @@ class DataAccess(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()}: {self.what}"
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise DataAccessIsAppendOnly
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise DataAccessIsAppendOnly
-
     @property
     def accessed_by(self) -> str:
         """Who looked, as the person is told: the staff member's name and role, never the username."""
@@ -601,7 +608,7 @@ class DataAccess(models.Model):
         return f"{str(model._meta.verbose_name_plural).capitalize()}: {ADMIN_SCREENS[action]}"
 
 
-class DataAccessSubject(models.Model):
+class DataAccessSubject(AppendOnlyModel):
     """A person in a list or export of the read audit; append-only as its access."""
 
     access = models.ForeignKey(DataAccess, on_delete=models.CASCADE, related_name="subjects")
@@ -615,11 +622,3 @@ class DataAccessSubject(models.Model):
 
     def __str__(self):
         return f"{self.access_id}: {self.person_id}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise DataAccessIsAppendOnly
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise DataAccessIsAppendOnly
