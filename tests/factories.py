@@ -117,6 +117,20 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     batch = factory.SubFactory(BatchFactory)
 
 
+def welding_graduate(name: str):
+    """A graduate of a welding batch that ended on 20 June 2025 (registration closed in May)."""
+    end = datetime.date(2025, 6, 20)
+    batch = BatchFactory(
+        programme__name="Juru Las SMAW",
+        start_date=end - datetime.timedelta(days=30),
+        end_date=end,
+        registration_opens=end - datetime.timedelta(days=60),
+        registration_closes=end - datetime.timedelta(days=40),
+        status="finished",
+    )
+    return RegistrationFactory(batch=batch, person=PersonFactory(name=name), status="confirmed", outcome="graduated")
+
+
 def job_seeker(*, person=None, email=None):
     """A job seeker's account linked to a person, as sign-up leaves it."""
     person = person or PersonFactory(birth_date=datetime.date(2000, 5, 5))

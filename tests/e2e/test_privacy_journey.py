@@ -3,7 +3,6 @@ sees each of those accesses on /akun/ and downloads their data (headless Chromiu
 
 The journey's check (conftest) fails it if a NIK reaches any URL or log line on the way."""
 
-import datetime
 import io
 import json
 from pathlib import Path
@@ -15,23 +14,13 @@ from django.urls import reverse
 from disnaker.models import DataAccess
 from disnaker.readaudit import accesses_for_person
 from disnaker.roles import ADMIN
-from tests.factories import BatchFactory, PersonFactory, RegistrationFactory, job_seeker
+from tests.factories import job_seeker, welding_graduate
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _graduate(name: str):
-    """A graduate of a welding batch that ended in June 2025."""
-    end = datetime.date(2025, 6, 20)
-    batch = BatchFactory(
-        programme__name="Juru Las SMAW",
-        start_date=end - datetime.timedelta(days=30),
-        end_date=end,
-        registration_opens=end - datetime.timedelta(days=60),
-        registration_closes=end - datetime.timedelta(days=40),
-        status="finished",
-    )
-    return RegistrationFactory(batch=batch, person=PersonFactory(name=name), status="confirmed", outcome="graduated")
+    return welding_graduate(name)
 
 
 def _search(page, box: str, term: str) -> None:

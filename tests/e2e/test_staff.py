@@ -1,7 +1,6 @@
 """A staff member's day in headless Chromium: the dashboard, a registration verified, a summary built,
 checked as PDF, published, and shown on the public statistics page."""
 
-import datetime
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,7 @@ from disnaker.periods import Period
 from disnaker.roles import ADMIN
 from tests.conftest import authenticator
 from tests.e2e.conftest import pass_second_factor
-from tests.factories import BatchFactory, PersonFactory, RegistrationFactory, VacancyFactory
+from tests.factories import BatchFactory, PersonFactory, RegistrationFactory, VacancyFactory, welding_graduate
 from training.models import Registration
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -114,18 +113,7 @@ def _graduate(name: str):
     """A graduate of a welding batch that ended in June 2025, holding an AK/1 application."""
     from placement.models import JobSeekerCard
 
-    end = datetime.date(2025, 6, 20)
-    batch = BatchFactory(
-        programme__name="Juru Las SMAW",
-        start_date=end - datetime.timedelta(days=30),
-        end_date=end,
-        registration_opens=end - datetime.timedelta(days=60),
-        registration_closes=end - datetime.timedelta(days=40),
-        status="finished",
-    )
-    registration = RegistrationFactory(
-        batch=batch, person=PersonFactory(name=name), status="confirmed", outcome="graduated"
-    )
+    registration = welding_graduate(name)
     JobSeekerCard.objects.create(person=registration.person)
     return registration
 
