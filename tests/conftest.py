@@ -145,11 +145,13 @@ def stop_worker(proc: subprocess.Popen) -> None:
         proc.wait()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def celery_worker(redis_url, django_db_setup, django_db_blocker, tmp_path_factory):
     """A real Celery worker process on Redis, using the test database.
 
-    Tests that hand rows to it must commit them: mark them ``django_db(transaction=True)``.
+    Tests that hand rows to it must commit them: mark them ``django_db(transaction=True)``. It lives
+    for one module only: a worker left running would take the tasks later tests queue and read the
+    test database while their teardown empties it.
     """
     from disnaker.celery import app
 
