@@ -147,38 +147,44 @@ def account_claim_send_code(request):
     return redirect("account_home")
 
 
+def _claim_proof_step(request, form, field: str, prove, done: str):
+    """One way of proving the open claim: the form, then the service; its errors beside the field."""
+    claim = _open_claim(request)
+    if form.is_valid():
+        try:
+            prove(claim, form.cleaned_data[field])
+        except ValidationError as error:
+            add_service_errors(form, error, non_field=field)
+        else:
+            messages.success(request, done)
+            return redirect("account_home")
+    return _account_home(request, **{f"{field}_form": form}, status=400)
+
+
 @job_seeker_required
 @limit_claim_posts
 @require_POST
 def account_claim_check_code(request):
-    claim = _open_claim(request)
-    form = ClaimCodeForm(request.POST)
-    if form.is_valid():
-        try:
-            services.nik_claim_check_code(claim=claim, code=form.cleaned_data["code"])
-        except ValidationError as error:
-            add_service_errors(form, error, non_field="code")
-        else:
-            messages.success(request, _("Your account is now linked to your record."))
-            return redirect("account_home")
-    return _account_home(request, code_form=form, status=400)
+    return _claim_proof_step(
+        request,
+        ClaimCodeForm(request.POST),
+        "code",
+        lambda claim, code: services.nik_claim_check_code(claim=claim, code=code),
+        _("Your account is now linked to your record."),
+    )
 
 
 @job_seeker_required
 @limit_claim_posts
 @require_POST
 def account_claim_ktp(request):
-    claim = _open_claim(request)
-    form = ClaimKtpForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.nik_claim_attach_ktp(claim=claim, document=form.cleaned_data["ktp"])
-        except ValidationError as error:
-            add_service_errors(form, error, non_field="ktp")
-        else:
-            messages.success(request, _("Your KTP has been sent. Staff will compare it with the record."))
-            return redirect("account_home")
-    return _account_home(request, ktp_form=form, status=400)
+    return _claim_proof_step(
+        request,
+        ClaimKtpForm(request.POST, request.FILES),
+        "ktp",
+        lambda claim, document: services.nik_claim_attach_ktp(claim=claim, document=document),
+        _("Your KTP has been sent. Staff will compare it with the record."),
+    )
 
 
 @job_seeker_required
