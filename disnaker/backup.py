@@ -1,7 +1,8 @@
 """Backups of the database and the media files, and their restore (README, "Backup and restore").
 
 A backup is a folder holding the database (``database.dump`` from ``pg_dump``, or ``database.sqlite3``
-copied with SQLite's backup API), ``media.tar.gz`` (MEDIA_ROOT, relative paths) and
+copied with SQLite's backup API), ``media.tar.gz`` (MEDIA_ROOT, relative paths, and the files of
+the object store when media live there: ``private/...`` as under MEDIA_ROOT) and
 ``manifest.json``: when it was made, which database, the rows of every table, the media files'
 number and bytes, and the sha256 of both files, so that a restore can be checked against it.
 
@@ -30,9 +31,12 @@ from typing import BinaryIO
 
 import pyrage
 from django.conf import settings
+from django.core.files.storage import Storage, storages
 from django.db.utils import load_backend
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
+
+from .storage import is_local, storage_overwrite, storage_walk
 
 MANIFEST = "manifest.json"
 MEDIA_ARCHIVE = "media.tar.gz"
@@ -587,17 +591,32 @@ def _media_files(media_root: Path) -> list[Path]:
     return sorted(path for path in paths if path.is_file() and not path.is_symlink())
 
 
+def _object_stores() -> dict[str, Storage]:
+    """The object stores that hold media instead of MEDIA_ROOT, by the folder their files take in
+    the archive: the one they would have under MEDIA_ROOT, so a backup restores onto either."""
+    return {
+        folder: storages[alias]
+        for alias, folder in (("private", "private/"), ("default", ""))
+        if not is_local(storages[alias])
+    }
+
+
 def _media_archive(media_root: Path, archive: Path, recipients: Sequence[str]) -> tuple[int, int]:
-    """Tars MEDIA_ROOT into a pipe that a second thread reads and seals into ``archive``."""
+    """Tars MEDIA_ROOT and the object stores' files into a pipe that a second thread reads and seals
+    into ``archive``; objects are streamed into the tar one by one, never gathered on the disk."""
     files = _media_files(media_root)
+    objects = [(folder, store, name) for folder, store in _object_stores().items() for name in storage_walk(store)]
     read_end, write_end = os.pipe()
     failures: list[BaseException] = []
+    sizes: list[int] = [path.stat().st_size for path in files]
 
     def write_tar() -> None:
         try:
             with open(write_end, "wb") as pipe, tarfile.open(fileobj=pipe, mode="w|gz") as tar:
                 for path in files:
                     tar.add(path, arcname=path.relative_to(media_root).as_posix(), recursive=False)
+                for folder, storage, name in objects:
+                    sizes.append(_add_object(tar, storage, name, arcname=folder + name))
         except BaseException as error:  # noqa: BLE001 - raised again by the caller's thread
             failures.append(error)
 
@@ -610,7 +629,17 @@ def _media_archive(media_root: Path, archive: Path, recipients: Sequence[str]) -
         writer.join()
     if failures:
         raise failures[0]
-    return len(files), sum(path.stat().st_size for path in files)
+    return len(sizes), sum(sizes)
+
+
+def _add_object(tar: tarfile.TarFile, storage: Storage, name: str, *, arcname: str) -> int:
+    info = tarfile.TarInfo(arcname)
+    info.size = storage.size(name)
+    info.mtime = int(storage.get_modified_time(name).timestamp())
+    info.mode = 0o600
+    with storage.open(name, "rb") as source:
+        tar.addfile(info, source)
+    return info.size
 
 
 def _check_archive(archive: Path, media_root: Path) -> None:
@@ -624,15 +653,33 @@ def _check_archive(archive: Path, media_root: Path) -> None:
 
 
 def _media_extract(archive: Path, media_root: Path) -> tuple[int, int, int]:
-    """Extracts into MEDIA_ROOT, replacing files of the same path; returns files, bytes, others left."""
+    """Extracts into MEDIA_ROOT, and into the object stores the files that belong there, replacing
+    files of the same name; returns files, bytes, and how many other files were left in place."""
+    stores = _object_stores()
     media_root.mkdir(parents=True, exist_ok=True)
     with tarfile.open(archive, "r:gz") as tar:
         members = [m for m in tar.getmembers() if m.isfile()]
-        tar.extractall(media_root, filter="data")
-    restored = {media_root / m.name for m in members if (media_root / m.name).is_file()}
-    size = sum(path.stat().st_size for path in restored)
+        remote = {m.name: _store_of(m.name, stores) for m in members if _store_of(m.name, stores)}
+        tar.extractall(media_root, members=[m for m in members if m.name not in remote], filter="data")
+        for member in members:
+            if member.name in remote:
+                folder, storage = remote[member.name]
+                storage_overwrite(storage, member.name.removeprefix(folder), tar.extractfile(member).read())
+    local = [media_root / m.name for m in members if m.name not in remote]
+    restored = {path for path in local if path.is_file()}
+    size = sum(path.stat().st_size for path in restored) + sum(m.size for m in members if m.name in remote)
     others = sum(1 for path in _media_files(media_root) if path not in restored)
-    return len(restored), size, others
+    for folder, storage in stores.items():
+        others += sum(1 for name in storage_walk(storage) if folder + name not in remote)
+    return len(restored) + len(remote), size, others
+
+
+def _store_of(arcname: str, stores: dict[str, Storage]) -> tuple[str, Storage] | None:
+    """The object store (and its folder in the archive) a file of the archive goes back to, if any."""
+    for folder in sorted(stores, key=len, reverse=True):  # "private/" before the catch-all ""
+        if arcname.startswith(folder):
+            return folder, stores[folder]
+    return None
 
 
 def _sha256(path: Path) -> str:

@@ -1,13 +1,19 @@
-"""Private uploads: stored under MEDIA_ROOT/private with random names, never served statically.
+"""Private uploads: stored with random names in the ``private`` storage, never served statically.
 
-Views that are allowed to hand out a file do so with ``file_download`` after their access check.
+The storage is MEDIA_ROOT/private on one host, or a private bucket of an S3-compatible object store
+shared by several hosts (settings, AWS_STORAGE_BUCKET_NAME). Code that writes or reads stored files
+goes through the storage API and the helpers below, never through a path on the disk, so it works on
+both. Views that are allowed to hand out a file do so with ``file_download`` after their access check.
 """
 
 import mimetypes
 import os
 import uuid
+from collections.abc import Iterator
+from pathlib import Path
 
-from django.core.files.storage import storages
+from django.core.files.base import ContentFile
+from django.core.files.storage import Storage, storages
 from django.http import FileResponse, Http404
 from django.utils.deconstruct import deconstructible
 
@@ -15,6 +21,44 @@ from django.utils.deconstruct import deconstructible
 def private_storage():
     """The ``private`` storage of settings.STORAGES (a callable, so migrations hold no paths)."""
     return storages["private"]
+
+
+def is_local(storage: Storage) -> bool:
+    """Whether the storage keeps its files on this host's disk (FileSystemStorage)."""
+    try:
+        storage.path("")
+    except NotImplementedError:
+        return False
+    return True
+
+
+def storage_overwrite(storage: Storage, name: str, content: bytes) -> str:
+    """Stores ``content`` under exactly ``name``, replacing an earlier file in one step.
+
+    A reader sees the old file or the new one, never a part of either: on a disk the bytes are
+    written beside the file and renamed over it; an object store replaces an object in one PUT.
+    """
+    if not is_local(storage):
+        return storage.overwrite(name, ContentFile(content))
+    final = Path(storage.path(name))
+    final.parent.mkdir(parents=True, exist_ok=True)
+    partial = final.with_name(final.name + ".partial")
+    partial.write_bytes(content)
+    os.replace(partial, final)
+    return name
+
+
+def storage_walk(storage: Storage, folder: str = "") -> Iterator[str]:
+    """The names of every file under ``folder``, sorted by folder; nothing when the folder is missing."""
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:  # a disk folder not made yet; an object store has no folders to miss
+        return
+    prefix = f"{folder.rstrip('/')}/" if folder else ""
+    for name in sorted(files):
+        yield prefix + name
+    for child in sorted(folders):
+        yield from storage_walk(storage, prefix + child)
 
 
 @deconstructible

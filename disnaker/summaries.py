@@ -11,10 +11,8 @@ import datetime
 import hashlib
 import json
 import logging
-import os
 import time
 import traceback
-from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -26,6 +24,7 @@ from .audit import current_actor_id
 from .figures import Figure
 from .models import PublishedIndicator, Summary
 from .periods import Period
+from .storage import storage_overwrite
 
 log = logging.getLogger(__name__)
 
@@ -171,8 +170,8 @@ def _build_finish(*, summary_id: int) -> Summary:
 def summary_render_pdf(*, summary: Summary) -> Summary:
     """Renders the official PDF and stores it under the summary's own name, replacing any earlier one.
 
-    The file name depends only on (period, scope); the PDF is written beside it and moved into place
-    in one step, under the row lock, so a worker killed half-way and run again leaves exactly one
+    The file name depends only on (period, scope); the PDF replaces the earlier one in one step
+    (on a disk or in an object store), under the row lock, so a worker killed half-way and run again leaves exactly one
     complete PDF.
     """
     from .reports import summary_pdf
@@ -180,12 +179,7 @@ def summary_render_pdf(*, summary: Summary) -> Summary:
     summary = Summary.objects.select_for_update().get(pk=summary.pk)
     content = summary_pdf(summary)
     name = f"summaries/{summary.scope}-{summary.period.key}.pdf"
-    final_path = Path(summary.pdf.storage.path(name))
-    final_path.parent.mkdir(parents=True, exist_ok=True)
-    partial = final_path.with_suffix(".pdf.partial")
-    partial.write_bytes(content)
-    os.replace(partial, final_path)
-    summary.pdf.name = name
+    summary.pdf.name = storage_overwrite(summary.pdf.storage, name, content)
     summary.pdf_built_at = timezone.now()
     summary.save(update_fields=["pdf", "pdf_built_at"])
     return summary

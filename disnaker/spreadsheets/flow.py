@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from disnaker.storage import private_storage
+from disnaker.storage import private_storage, storage_walk
 
 from .reading import FileProblem, Layout, Limits, RowError, read_upload
 
@@ -134,13 +134,7 @@ class PendingUpload:
         """Deletes uploads never confirmed (they hold NIKs); for a daily task. Returns how many."""
         now = now or timezone.now()
         storage = private_storage()
-        if not storage.exists(self.folder):
-            return 0
-        stale = [
-            f"{self.folder}/{name}"
-            for name in storage.listdir(self.folder)[1]
-            if now - self.stored_at(storage, f"{self.folder}/{name}") > max_age
-        ]
+        stale = [name for name in storage_walk(storage, self.folder) if now - self.stored_at(storage, name) > max_age]
         for name in stale:
             storage.delete(name)
         return len(stale)
