@@ -302,30 +302,19 @@ STORAGES = {
 # Several hosts: with AWS_STORAGE_BUCKET_NAME set, media live in an S3-compatible object store
 # (MinIO in docker-compose.yml) that every web, worker and beat host shares; MEDIA_ROOT then holds
 # nothing. Objects are private: files are streamed by the portal after its access check, and the
-# private storage refuses to make a URL (disnaker.objectstore.PrivateObjectStorage).
+# storages refuse to make a URL (disnaker/objectstore.py).
 AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
 if AWS_STORAGE_BUCKET_NAME:
-    _object_store = {
-        "bucket_name": AWS_STORAGE_BUCKET_NAME,
-        "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
-        "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
-        # Empty keys let boto3 find its own (instance role, ~/.aws); MinIO needs them set.
-        "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
-        "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
-        "addressing_style": "path",
-        "signature_version": "s3v4",
-        "default_acl": "private",
-        "querystring_auth": True,
-        "file_overwrite": False,
-    }
-    STORAGES["default"] = {
-        "BACKEND": "disnaker.objectstore.PrivateObjectStorage",
-        "OPTIONS": {**_object_store, "location": "media"},
-    }
-    STORAGES["private"] = {
-        "BACKEND": "disnaker.objectstore.PrivateObjectStorage",
-        "OPTIONS": {**_object_store, "location": "private"},
-    }
+    from disnaker.objectstore import object_store_storages
+
+    STORAGES |= object_store_storages(
+        bucket=AWS_STORAGE_BUCKET_NAME,
+        endpoint_url=env.str("AWS_S3_ENDPOINT_URL", default=""),
+        region=env.str("AWS_S3_REGION_NAME", default=""),
+        # Empty keys let boto3 find its own (an instance role, ~/.aws); MinIO needs them set.
+        access_key=env.str("AWS_ACCESS_KEY_ID", default=""),
+        secret_key=env.str("AWS_SECRET_ACCESS_KEY", default=""),
+    )
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

@@ -21,10 +21,16 @@ DOWNLOAD_HEADERS = {
 @pytest.fixture
 def stored(tmp_path, monkeypatch):
     """A training registration with its documents and certificate, and an AK/1 card, their files in tmp."""
+    use_storage(monkeypatch, tmp_path / "private")
+    return store_documents()
+
+
+def store_documents() -> dict:
+    """A training registration with its documents and certificate, and an AK/1 card, in the storage
+    their fields use."""
     from placement import cards
     from training.models import ParticipantCertificate
 
-    use_storage(monkeypatch, tmp_path / "private")
     registration = RegistrationFactory(
         status="confirmed",
         outcome="graduated",
