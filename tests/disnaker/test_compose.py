@@ -96,7 +96,7 @@ def test_compose_file_parses():
 
 
 def test_services_are_exactly_the_deployment():
-    assert set(SERVICES) == {"db", "redis", "migrate", "web", "worker", "beat"}
+    assert set(SERVICES) == {"db", "redis", "minio", "createbuckets", "migrate", "web", "worker", "beat"}
 
 
 def test_app_services_share_one_image_and_build():
@@ -111,6 +111,79 @@ def test_app_services_share_one_image_and_build():
     assert (ROOT / context / "manage.py").is_file()
     for name in APP_SERVICES:
         assert SERVICES[name]["env_file"] in (".env", [".env"]), name
+
+
+def _interpolated(value: str, variables: dict) -> str:
+    """``value`` with ``${NAME:-default}`` and ``${NAME:?message}`` replaced as compose does."""
+
+    def replace(match):
+        name, operator, rest = match.group(1), match.group(2) or "", match.group(3) or ""
+        if name in variables:
+            return variables[name]
+        assert operator == ":-", f"{name} must be set"
+        return rest
+
+    return re.sub(r"(?<!\$)\$\{([A-Z][A-Z0-9_]*)(?:(:-|:\?)([^}]*))?\}", replace, value)
+
+
+ENV_FILE = {"POSTGRES_PASSWORD": "pw", "AWS_ACCESS_KEY_ID": "portal", "AWS_SECRET_ACCESS_KEY": "secret-key"}
+
+
+def test_media_live_in_the_object_store_and_no_app_service_mounts_a_disk():
+    for name in APP_SERVICES:
+        environment = SERVICES[name]["environment"]
+        assert environment["AWS_S3_ENDPOINT_URL"] == "http://minio:9000", name
+        assert _interpolated(environment["AWS_STORAGE_BUCKET_NAME"], ENV_FILE) == "disnaker-media", name
+        assert "MEDIA_ROOT" not in environment, name
+        assert not SERVICES[name].get("volumes"), f"{name} keeps files on a volume: hosts would not share them"
+    for name in ["web", "worker", "beat"]:
+        assert SERVICES[name]["depends_on"]["createbuckets"]["condition"] == "service_completed_successfully"
+
+
+def test_minio_runs_with_the_portals_keys_and_a_volume_of_its_own():
+    minio = SERVICES["minio"]
+    assert minio["image"].split(":")[0] == "minio/minio"
+    assert minio["command"][:2] == ["server", "/data"]
+    assert any(volume.endswith(":/data") for volume in minio["volumes"])
+    assert minio["healthcheck"]["test"][1:] == ["mc", "ready", "local"]
+    credentials = {key: _interpolated(value, ENV_FILE) for key, value in minio["environment"].items()}
+    assert credentials == {"MINIO_ROOT_USER": "portal", "MINIO_ROOT_PASSWORD": "secret-key"}
+    assert "9000" not in json.dumps(minio.get("ports", [])), "the object store is reached by the portal only"
+
+
+def test_createbuckets_makes_the_portals_bucket_private_once_minio_is_healthy():
+    job = SERVICES["createbuckets"]
+    assert job["image"].split(":")[0] == "minio/mc"
+    assert job["restart"] == "no"
+    assert job["depends_on"]["minio"]["condition"] == "service_healthy"
+    environment = {key: _interpolated(value, ENV_FILE) for key, value in job["environment"].items()}
+    assert environment["MINIO_ROOT_USER"] == "portal"
+    assert environment["BUCKET"] == _interpolated(SERVICES["web"]["environment"]["AWS_STORAGE_BUCKET_NAME"], ENV_FILE)
+    script = " ".join(job["command"]).replace("$$", "$")
+    steps = [shlex.split(step) for step in script.split("&&")]
+    assert steps[0][:4] == ["mc", "alias", "set", "store"]
+    assert steps[0][4] == SERVICES["web"]["environment"]["AWS_S3_ENDPOINT_URL"]
+    assert ["mc", "mb", "--ignore-existing", "store/$BUCKET"] in steps
+    assert ["mc", "anonymous", "set", "none", "store/$BUCKET"] in steps
+
+
+def test_settings_of_the_compose_environment_keep_media_in_the_private_bucket():
+    environment = {key: _interpolated(value, ENV_FILE) for key, value in SERVICES["web"]["environment"].items()}
+    code = (
+        "import django, json; django.setup(); from django.conf import settings; "
+        "print(json.dumps({k: settings.STORAGES[k] for k in ('default', 'private')}))"
+    )
+    env = os.environ | ENV_FILE | environment | {"DJANGO_DEBUG": "1", "DJANGO_SETTINGS_MODULE": "disnaker.settings"}
+    run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    storages = json.loads(run.stdout)
+    for alias, location in (("default", "media"), ("private", "private")):
+        assert storages[alias]["BACKEND"] == "disnaker.objectstore.PrivateObjectStorage"
+        options = storages[alias]["OPTIONS"]
+        assert (options["bucket_name"], options["location"]) == ("disnaker-media", location)
+        assert options["endpoint_url"] == "http://minio:9000"
+        assert (options["access_key"], options["secret_key"]) == ("portal", "secret-key")
+        assert options["default_acl"] == "private"
 
 
 def test_migrate_runs_once_before_the_others():
