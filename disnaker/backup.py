@@ -601,6 +601,12 @@ def _object_stores() -> dict[str, Storage]:
     }
 
 
+def media_places(media_root: Path) -> str:
+    """Where the media a backup holds live, for the commands' reports."""
+    buckets = [f"s3://{store.bucket_name}/{store.location}" for store in _object_stores().values()]
+    return " and ".join([str(media_root), *buckets])
+
+
 def _media_archive(media_root: Path, archive: Path, recipients: Sequence[str]) -> tuple[int, int]:
     """Tars MEDIA_ROOT and the object stores' files into a pipe that a second thread reads and seals
     into ``archive``; objects are streamed into the tar one by one, never gathered on the disk."""

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, connection
 
-from disnaker.backup import BackupError, backup_create, backup_recipients
+from disnaker.backup import BackupError, backup_create, backup_recipients, media_places
 
 
 def size(count: int) -> str:
@@ -18,8 +18,9 @@ def size(count: int) -> str:
 
 class Command(BaseCommand):
     help = (
-        "Backs up the database (pg_dump, or a copy of the SQLite file) and MEDIA_ROOT into "
-        "<dir>/<YYYYmmdd-HHMMSS>/ with a manifest of the rows of every table, and prints what it wrote. "
+        "Backs up the database (pg_dump, or a copy of the SQLite file) and the media (MEDIA_ROOT, or "
+        "the object store) into <dir>/<YYYYmmdd-HHMMSS>/ with a manifest of the rows of every table, "
+        "and prints what it wrote. "
         "Both files are encrypted with age to the public keys of BACKUP_AGE_RECIPIENTS."
     )
 
@@ -54,7 +55,7 @@ class Command(BaseCommand):
             f"sha256 {database['sha256'][:16]}...)"
         )
         self.stdout.write(
-            f"  media     {settings.MEDIA_ROOT}: {media['files']} files, {size(media['bytes'])} -> "
+            f"  media     {media_places(Path(settings.MEDIA_ROOT))}: {media['files']} files, {size(media['bytes'])} -> "
             f"{media['file']} ({size((folder / media['file']).stat().st_size)})"
         )
         if recipients:

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, connection
 
-from disnaker.backup import BackupError, backup_restore, identities_read
+from disnaker.backup import BackupError, backup_restore, identities_read, media_places
 
 from .backup import size
 
@@ -43,7 +43,7 @@ class Command(BaseCommand):
         created = " (created)" if result.database_created else ""
         self.stdout.write(
             f"Restored {folder} (made {result.manifest['created_at']} from {database['vendor']} "
-            f"{database['name']!r}) into {target['NAME']!r}{created} and {settings.MEDIA_ROOT}"
+            f"{database['name']!r}) into {target['NAME']!r}{created} and {media_places(Path(settings.MEDIA_ROOT))}"
         )
         if options["verbosity"] > 1:
             for name, count in result.tables.items():
@@ -54,7 +54,7 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"  media     {result.media_files} files, {size(result.media_bytes)}")
         if result.media_left_in_place:
-            self.stdout.write(f"  media     {result.media_left_in_place} other files in MEDIA_ROOT were left in place")
+            self.stdout.write(f"  media     {result.media_left_in_place} other media files were left in place")
         self._verdict(result)
 
     def _verdict(self, result) -> None:
