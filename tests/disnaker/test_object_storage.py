@@ -184,3 +184,12 @@ def test_media_archive_from_the_disk_is_unchanged_without_an_object_store(tmp_pa
     with tarfile.open(archive, "r:gz") as tar:
         assert tar.getnames() == ["private/ktp/a.pdf"]
         assert tar.extractfile("private/ktp/a.pdf").read() == PDF_BYTES
+
+
+def test_a_document_missing_from_the_object_store_answers_404(bucket_storage, object_store):
+    stored = store_documents()
+    registration = stored["registration"]
+    object_store.client().delete_object(Bucket=object_store.bucket, Key=f"private/{registration.ktp_document.name}")
+    staff = Client()
+    staff.force_login(UserFactory(is_staff=True, is_superuser=True))
+    assert staff.get(reverse("training:staff_document", args=[registration.pk, "ktp"])).status_code == 404
