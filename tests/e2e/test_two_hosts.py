@@ -2,8 +2,8 @@
 sharing only PostgreSQL, Redis and an S3-compatible object store started by the test run.
 
 A job seeker uploads the KTP and diploma on host A; staff open the registration in the admin on host
-B and download the KTP; a certificate rendered by the worker downloads on host B; an anonymous
-visitor gets neither file from either host; and no host keeps a file on its own disk.
+B and download the KTP; a certificate and a summary PDF rendered by the worker download on host B;
+an anonymous visitor gets none of the files from either host; and no host keeps a file on its own disk.
 """
 
 import datetime
@@ -17,7 +17,10 @@ from types import SimpleNamespace
 import pytest
 from django.urls import reverse
 
-from disnaker.roles import TRAINING_OFFICER
+from disnaker import summaries
+from disnaker.models import Summary
+from disnaker.periods import Period
+from disnaker.roles import HEAD_OF_OFFICE, TRAINING_OFFICER
 from tests import clock
 from tests.conftest import PROJECT_DIR, _database_url, authenticator, free_port, start_worker, stop_worker
 from tests.factories import BatchFactory, PersonFactory, job_seeker
@@ -104,15 +107,21 @@ def hosts(postgres, redis_url, object_store, tmp_path, tmp_path_factory, page):
 
 
 def _staff_logged_in(browser, user, host: Host):
-    """A staff member logged in to the admin of ``host``, with their authenticator's code."""
-    authenticator(user)
+    """A staff member logged in to the admin of ``host``, with their authenticator's code where their role
+    needs it."""
+    from disnaker.second_factor import needs_second_factor
+
+    if needs_second_factor(user):
+        authenticator(user)
     page = browser.new_context(viewport={"width": 1400, "height": 900}, locale="id-ID").new_page()
     page.set_default_timeout(20_000)
     page.goto(host.url + reverse("admin:login"))
     page.fill("#id_username", user.username)
     page.fill("#id_password", "rahasia-123")
     page.locator("input[type=submit]").click()
-    pass_second_factor(page, user, host)
+    if needs_second_factor(user):
+        pass_second_factor(page, user, host)
+    page.wait_for_url(host.url + reverse("admin:index"))
     return page
 
 
@@ -122,7 +131,7 @@ def _download(page, link) -> bytes:
     return Path(download.value.path()).read_bytes()
 
 
-def test_an_upload_on_host_a_and_a_worker_certificate_download_on_host_b_only_after_the_access_check(
+def test_files_uploaded_on_host_a_or_made_by_the_worker_download_on_host_b_only_after_the_access_check(
     hosts, browser, page, staff_user, uploads, pdftotext, shot
 ):
     from django.test import Client
@@ -181,17 +190,34 @@ def test_an_upload_on_host_a_and_a_worker_certificate_download_on_host_b_only_af
     assert "Dewi Lestari" in pdftotext(pdf)
     staff.context.close()
 
-    # 5. Neither host hands a private file to an anonymous visitor.
+    # 5. The worker builds a summary and its PDF; the head of office downloads it on host B.
+    summary = summaries.summary_request(period=Period.month(2026, 10))
+    deadline = time.monotonic() + 90
+    while not (summary := Summary.objects.get(pk=summary.pk)).pdf or summary.state != Summary.State.DONE:
+        assert summary.state != Summary.State.FAILED, summary.error
+        assert time.monotonic() < deadline, "the worker did not build the summary within 90 s"
+        time.sleep(0.5)
+    head = _staff_logged_in(browser, staff_user(HEAD_OF_OFFICE), hosts.b)
+    head.goto(hosts.b.url + reverse("admin:disnaker_summary_changelist"))
+    shot("host-b-summaries", page=head)
+    summary_url = reverse("admin:disnaker_summary_pdf", args=[summary.pk])
+    summary_pdf = _download(head, head.locator(f"a[href='{summary_url}']"))
+    assert summary_pdf == hosts.store.read(f"private/{summary.pdf.name}")
+    assert "Oktober 2026" in pdftotext(summary_pdf)
+    head.context.close()
+
+    # 6. Neither host hands a private file to an anonymous visitor.
     anonymous = browser.new_context()
-    private_urls = [ktp_url, reverse("training:certificate_download", args=[registration.pk])]
+    private_urls = [ktp_url, reverse("training:certificate_download", args=[registration.pk]), summary_url]
     for host in (hosts.a, hosts.b):
         for url in private_urls:
             response = anonymous.request.get(host.url + url, max_redirects=0)
             assert response.status in (302, 403, 404), (host.name, url, response.status)
-            assert response.body() not in (ktp, pdf)
+            assert response.body() not in (ktp, pdf, summary_pdf)
     anonymous.close()
 
-    # 6. Every file is in the object store; no host kept one on its own disk.
-    assert {key.split("/")[1] for key in hosts.store.object_keys()} == {"ktp", "diploma", "certificates"}
+    # 7. Every file is in the object store; no host kept one on its own disk.
+    folders = {key.split("/")[1] for key in hosts.store.object_keys()}
+    assert folders == {"ktp", "diploma", "certificates", "summaries"}
     for name, disk in hosts.disks.items():
         assert _files_on_disk(disk) == [], name
