@@ -34,8 +34,8 @@ RUN export DJANGO_DEBUG=0 DJANGO_SECRET_KEY=build-only-not-a-secret DJANGO_ALLOW
     && python manage.py compilemessages \
     && python manage.py collectstatic --noinput
 
-# /app/media is created here, owned by the app user, so that the named volume mounted on it
-# starts with that owner and uploads can be written.
+# /app/media is created here, owned by the app user, so that a volume mounted on it (one host
+# without an object store, AWS_STORAGE_BUCKET_NAME unset) starts with that owner and uploads can be written.
 RUN useradd --create-home --uid 1000 app \
     && mkdir -p /app/media \
     && chown app:app /app/media
