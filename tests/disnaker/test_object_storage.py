@@ -193,3 +193,18 @@ def test_a_document_missing_from_the_object_store_answers_404(bucket_storage, ob
     staff = Client()
     staff.force_login(UserFactory(is_staff=True, is_superuser=True))
     assert staff.get(reverse("training:staff_document", args=[registration.pk, "ktp"])).status_code == 404
+
+
+def test_a_backup_of_one_hosts_media_root_restores_into_the_object_store(object_store, settings, tmp_path):
+    """The way from one host to several: the archive's paths are the same on a disk and in the store."""
+    media_root = tmp_path / "media"
+    (media_root / "private" / "ktp" / "2026").mkdir(parents=True)
+    (media_root / "private" / "ktp" / "2026" / "a.pdf").write_bytes(PDF_BYTES)
+    archive = tmp_path / "media.tar.gz"
+    backup._media_archive(media_root, archive, recipients=[])
+    settings.STORAGES = settings.STORAGES | object_store.storages()
+
+    assert backup._media_extract(archive, tmp_path / "empty") == (1, len(PDF_BYTES), 0)
+
+    assert object_store.object_keys() == ["private/ktp/2026/a.pdf"]
+    assert object_store.storage().open("ktp/2026/a.pdf").read() == PDF_BYTES
