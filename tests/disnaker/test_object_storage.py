@@ -208,3 +208,13 @@ def test_a_backup_of_one_hosts_media_root_restores_into_the_object_store(object_
 
     assert object_store.object_keys() == ["private/ktp/2026/a.pdf"]
     assert object_store.storage().open("ktp/2026/a.pdf").read() == PDF_BYTES
+
+
+def test_the_ak1_card_embeds_the_photo_read_from_the_object_store(bucket_storage, object_store):
+    import base64
+
+    from placement.pdf import _photo_data_uri
+
+    card = store_documents()["card"]
+    photo = object_store.read(f"private/{card.photo.name}")
+    assert _photo_data_uri(card) == "data:image/png;base64," + base64.b64encode(photo).decode()
