@@ -7,9 +7,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
-from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from . import exports, summaries
@@ -51,12 +51,25 @@ def _publish_action(publish: bool, *, label, log) -> ServiceAction:
     )
 
 
+class StuckFilter(admin.SimpleListFilter):
+    """Builds queued or running longer than SUMMARY_STUCK_AFTER: what the beat's sweep queues again."""
+
+    title = _("stuck")
+    parameter_name = "stuck"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Stuck"))]
+
+    def queryset(self, request, queryset):
+        return queryset.stuck(now=timezone.now()) if self.value() == "yes" else queryset
+
+
 @admin.register(Summary)
 class SummaryAdmin(ServiceActionsMixin, HistoryAdmin, DisnakerModelAdmin):
     list_display = ("period_label", "period_kind", "state_badge", "built_at", "build_seconds", "downloads",
                     "is_published")  # fmt: skip
     list_select_related = ()
-    list_filter = ("period_kind", "state", "is_published")
+    list_filter = ("period_kind", "state", StuckFilter, "is_published")
     search_fields = ("data_version",)
     date_hierarchy = "period_start"
     actions = ["rebuild", "publish", "unpublish"]
@@ -90,7 +103,7 @@ class SummaryAdmin(ServiceActionsMixin, HistoryAdmin, DisnakerModelAdmin):
     def state_badge(self, obj):
         if obj.is_stuck():
             # Queued again by the beat within a minute; the last built figures stay published meanwhile.
-            since = date_format(localtime(obj.last_activity), "DATETIME_FORMAT") if obj.last_activity else "–"
+            since = date_format(timezone.localtime(obj.last_activity), "DATETIME_FORMAT") if obj.last_activity else "–"
             return format_html(
                 '<strong class="summary-state-stuck">{}</strong> <small>({})</small>',
                 _("Stuck"),

@@ -161,6 +161,15 @@ def test_the_admin_list_shows_a_stuck_build_with_since_when(admin_client, city):
     assert f"Running since {shown}" in html
 
 
+def test_the_admin_list_filters_the_stuck_builds(admin_client, city):
+    now = timezone.now()
+    stuck = _waiting(Summary.State.QUEUED, since=now - 2 * STUCK)
+    fresh = summaries._row_for(Period.month(2026, 9), summaries.CITY)
+    Summary.objects.filter(pk=fresh.pk).update(queued_at=now)
+    response = admin_client.get(reverse("admin:disnaker_summary_changelist"), {"stuck": "yes"})
+    assert [summary.pk for summary in response.context["cl"].result_list] == [stuck.pk]
+
+
 def test_a_build_waiting_a_moment_is_not_shown_as_stuck(admin_client, city):
     _waiting(Summary.State.QUEUED, since=timezone.now())
     html = admin_client.get(reverse("admin:disnaker_summary_changelist")).content.decode()
