@@ -231,9 +231,11 @@ def _retry_if_stuck(*, summary_id: int, now) -> Summary | None:
     return summary_request(period=summary.period, scope=summary.scope, force=True, now=now)
 
 
-def summaries_missing_pdf() -> list[int]:
-    """Built summaries without their PDF (built with ``--no-pdf``, or before every build rendered one)."""
-    return list(Summary.objects.filter(state=Summary.State.DONE, pdf="").values_list("pk", flat=True))
+def summaries_missing_pdf(*, limit: int | None = None) -> list[int]:
+    """Built summaries without their PDF (built with ``--no-pdf``, or before every build rendered one),
+    newest periods first."""
+    missing = Summary.objects.filter(state=Summary.State.DONE, pdf="").order_by("-period_end", "period_start")
+    return list(missing.values_list("pk", flat=True)[:limit])
 
 
 def summary_pdf_ensure(*, summary_id: int) -> bool:

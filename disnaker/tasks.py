@@ -17,7 +17,7 @@ def health() -> dict:
 # A build is safe to run twice (one row per period, PDF replaced in one step), so it is acknowledged
 # only once finished: a worker that dies half-way leaves the task for the next one, which takes it
 # after the broker's visibility timeout. That timeout must outlast the build, or a live build would
-# be handed to a second worker: the time limit stays below it (settings, tests/test_celery_limits.py),
+# be handed to a second worker: the time limit stays below it (settings.CELERY_BROKER_TRANSPORT_OPTIONS),
 # and so does the longest retry wait, which a worker holds unacknowledged too.
 BUILD_OPTIONS = {
     "acks_late": True,
@@ -43,11 +43,15 @@ def summary_render_pdf_task(summary_id: int) -> bool:
     return summaries.summary_pdf_ensure(summary_id=summary_id)
 
 
+# About a second each: what one worker renders well within the minute before the next sweep.
+PDFS_PER_MINUTE = 20
+
+
 @shared_task(name="disnaker.summaries_recover", time_limit=60, soft_time_limit=50)
 def summaries_recover() -> dict:
     """Each minute: builds stuck in queued/running are queued again; built summaries get their PDF."""
     retried = summaries.summaries_retry_stuck()
-    missing = summaries.summaries_missing_pdf()
+    missing = summaries.summaries_missing_pdf(limit=PDFS_PER_MINUTE)
     for summary_id in missing:
         transaction.on_commit(lambda summary_id=summary_id: summary_render_pdf_task.delay(summary_id))
     return {"retried": [str(summary.period) for summary in retried], "pdf_missing": len(missing)}

@@ -194,6 +194,14 @@ def test_the_sweep_renders_the_pdf_a_built_summary_lacks(
     assert summaries.summary_pdf_ensure(summary_id=summary.pk) is False  # a second run renders nothing
 
 
+def test_the_sweep_renders_a_bounded_number_of_missing_pdfs_newest_first(city):
+    for period in (Period.month(2026, 8), Period.month(2026, 9), OCTOBER):
+        row = summaries._row_for(period, summaries.CITY)
+        summaries.summary_build(summary_id=row.pk, pdf=False, now=AFTER_OCTOBER)
+    keys = [Summary.objects.get(pk=pk).period.key for pk in summaries.summaries_missing_pdf(limit=2)]
+    assert keys == ["2026-10", "2026-09"]
+
+
 def test_build_summaries_gives_a_frozen_period_without_pdf_its_pdf(city, summary_files):
     summary = _published(pdf=False)
     out = io.StringIO()
