@@ -7,6 +7,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -49,12 +51,25 @@ def _publish_action(publish: bool, *, label, log) -> ServiceAction:
     )
 
 
+class StuckFilter(admin.SimpleListFilter):
+    """Builds queued or running longer than SUMMARY_STUCK_AFTER: what the beat's sweep queues again."""
+
+    title = _("stuck")
+    parameter_name = "stuck"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Stuck"))]
+
+    def queryset(self, request, queryset):
+        return queryset.stuck(now=timezone.now()) if self.value() == "yes" else queryset
+
+
 @admin.register(Summary)
 class SummaryAdmin(ServiceActionsMixin, HistoryAdmin, DisnakerModelAdmin):
     list_display = ("period_label", "period_kind", "state_badge", "built_at", "build_seconds", "downloads",
                     "is_published")  # fmt: skip
     list_select_related = ()
-    list_filter = ("period_kind", "state", "is_published")
+    list_filter = ("period_kind", "state", StuckFilter, "is_published")
     search_fields = ("data_version",)
     date_hierarchy = "period_start"
     actions = ["rebuild", "publish", "unpublish"]
@@ -86,11 +101,19 @@ class SummaryAdmin(ServiceActionsMixin, HistoryAdmin, DisnakerModelAdmin):
 
     @admin.display(description=_("build state"), ordering="state")
     def state_badge(self, obj):
+        if obj.is_stuck():
+            # Queued again by the beat within a minute; the last built figures stay published meanwhile.
+            since = date_format(timezone.localtime(obj.last_activity), "DATETIME_FORMAT") if obj.last_activity else "–"
+            return format_html(
+                '<strong class="summary-state-stuck">{}</strong> <small>({})</small>',
+                _("Stuck"),
+                _("%(state)s since %(since)s") % {"state": obj.get_state_display(), "since": since},
+            )
         return format_html('<strong class="summary-state-{}">{}</strong>', obj.state, obj.get_state_display())
 
     @admin.display(description=_("downloads"))
     def downloads(self, obj):
-        if obj.state != Summary.State.DONE:
+        if not obj.has_figures:  # a rebuild under way or failed leaves the last built files readable
             return "–"
         xlsx = reverse("admin:disnaker_summary_xlsx", args=[obj.pk])
         if not obj.pdf:
@@ -164,7 +187,7 @@ class SummaryAdmin(ServiceActionsMixin, HistoryAdmin, DisnakerModelAdmin):
         from .reports import summary_xlsx
 
         summary = self._summary_for(request, pk)
-        if summary.state != Summary.State.DONE:
+        if not summary.has_figures:
             raise Http404(_("This summary has not been built yet."))
         return SUMMARY_EXPORT.download(summary_xlsx(summary), filename=f"ringkasan-{summary.period.key}")
 

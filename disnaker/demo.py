@@ -98,8 +98,9 @@ INDICATORS = [
 
 
 def seed_summaries(*, log) -> None:
-    """Builds the last twelve months (the dashboard's trend), the last quarter and this year, and
-    publishes the finished ones; runs after every part has its demo data."""
+    """Builds the last twelve months (the dashboard's trend), the last quarter and this year, each
+    with its PDF, and publishes the last month, quarter and year; runs after every part has its demo
+    data."""
     from django.utils import timezone
 
     from . import summaries
@@ -114,10 +115,10 @@ def seed_summaries(*, log) -> None:
     months = [month]
     for _i in range(11):
         months.insert(0, months[0].previous())
-    with_pdf = {month.previous(), Period.containing(today, PeriodKind.QUARTER).previous(), Period.year(today.year)}
-    for period in [*months, *sorted(with_pdf - set(months))]:
+    published = {month.previous(), Period.containing(today, PeriodKind.QUARTER).previous(), Period.year(today.year)}
+    for period in [*months, *sorted(published - set(months))]:
         row = summaries._row_for(period, summaries.CITY)
-        summary = summaries.summary_build(summary_id=row.pk, pdf=period in with_pdf)
-        if period in with_pdf and not summary.is_published:
+        summary = summaries.summary_build(summary_id=row.pk)  # every built period has its PDF
+        if period in published and not summary.is_published:
             summaries.summary_publish(summary=summary)
-    log(f"  summaries: {len(months)} months, {', '.join(p.label for p in sorted(with_pdf))} published")
+    log(f"  summaries: {len(months)} months, {', '.join(p.label for p in sorted(published))} published")

@@ -372,6 +372,20 @@ def totals_of(figures: dict) -> dict:
     return {key: value.get("total") for key, value in values.items() if isinstance(value, dict)}
 
 
+class SummaryQuerySet(models.QuerySet):
+    def stuck(self, *, now: datetime.datetime) -> "SummaryQuerySet":
+        """Queued or running builds that showed no life for SUMMARY_STUCK_AFTER seconds (see ``is_stuck``)."""
+        cutoff = now - datetime.timedelta(seconds=settings.SUMMARY_STUCK_AFTER)
+        waiting = models.Q(state__in=[Summary.State.QUEUED, Summary.State.RUNNING])
+        quiet = models.Q(queued_at__lt=cutoff) | models.Q(queued_at__isnull=True)
+        quiet &= models.Q(started_at__lt=cutoff) | models.Q(started_at__isnull=True)
+        return self.filter(waiting & quiet)
+
+    def visible(self) -> "SummaryQuerySet":
+        """Summaries with built figures: the last good build stays readable while a rebuild runs or fails."""
+        return self.filter(built_at__isnull=False)
+
+
 class Summary(models.Model):
     """The figures of one period for one scope, built by Celery and kept as a snapshot.
 
@@ -411,6 +425,8 @@ class Summary(models.Model):
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
 
     history = HistoricalRecords(excluded_fields=["figures", "totals"])
+
+    objects = SummaryQuerySet.as_manager()
 
     class Meta:
         ordering = ["-period_start", "period_kind"]
@@ -454,6 +470,28 @@ class Summary(models.Model):
     @property
     def is_ready(self) -> bool:
         return self.state == self.State.DONE and bool(self.pdf)
+
+    @property
+    def has_figures(self) -> bool:
+        """Built at least once: its last figures (and PDF, once rendered) can be read whatever the state."""
+        return self.built_at is not None
+
+    @property
+    def last_activity(self) -> datetime.datetime | None:
+        """When the build was last queued or started: a live build moves one of them on."""
+        moments = [moment for moment in (self.queued_at, self.started_at) if moment]
+        return max(moments) if moments else None
+
+    def is_stuck(self, *, now: datetime.datetime | None = None) -> bool:
+        """Queued or running for longer than SUMMARY_STUCK_AFTER: its worker died or its task was lost.
+
+        A build runs for at most its time limit, which is shorter, so a live build is never stuck.
+        """
+        if self.state not in (self.State.QUEUED, self.State.RUNNING):
+            return False
+        since = self.last_activity
+        limit = datetime.timedelta(seconds=settings.SUMMARY_STUCK_AFTER)
+        return since is None or since < (now or timezone.now()) - limit
 
 
 class PublishedIndicator(models.Model):

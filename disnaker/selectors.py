@@ -15,10 +15,12 @@ LATEST = {PeriodKind.YEAR: 5, PeriodKind.QUARTER: 8, PeriodKind.MONTH: 12}
 def published_summaries() -> QuerySet[Summary]:
     """Built and published city summaries, newest data first (a year before its last quarter and month).
 
-    The figures are left out: a list needs only the periods.
+    A published summary stays listed while it is rebuilt or after a rebuild failed: its last built
+    figures are what the page shows. The figures are left out: a list needs only the periods.
     """
     return (
-        Summary.objects.filter(is_published=True, state=Summary.State.DONE, scope=CITY)
+        Summary.objects.visible()
+        .filter(is_published=True, scope=CITY)
         .defer("figures")
         .order_by("-period_end", "period_start")
     )
@@ -31,7 +33,7 @@ def published_summary(period_key: str) -> Summary:
     except ValueError:
         raise Http404("not a period") from None
     return get_object_or_404(
-        Summary.objects.filter(is_published=True, state=Summary.State.DONE, scope=CITY),
+        Summary.objects.visible().filter(is_published=True, scope=CITY),
         period_kind=period.kind,
         period_start=period.start,
     )

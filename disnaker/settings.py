@@ -140,20 +140,28 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_TIMEZONE = "Asia/Jakarta"
-CELERY_TASK_TIME_LIMIT = 30 * 60
-CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
+# Below the visibility timeout: a task acknowledged late must finish before the broker hands it on.
+CELERY_TASK_TIME_LIMIT = 3 * 60
+CELERY_TASK_SOFT_TIME_LIMIT = 150
 CELERY_RESULT_EXPIRES = 24 * 60 * 60
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A task a worker took but never acknowledged (the worker died) goes back to the queue after this
-# many seconds; it must be longer than the longest task (a summary build with its PDF).
-# Workers sweep for such tasks every CELERY_RESTORE_INTERVAL seconds.
+# many seconds; it must be longer than the time limit of every task acknowledged late (a summary
+# build with its PDF: 3 minutes) and short enough that a crash is recovered in minutes. Workers
+# sweep for such tasks every CELERY_RESTORE_INTERVAL seconds: a killed build runs again within
+# 4.5 minutes.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=60 * 60),
-    "unacked_restore_interval": env.int("CELERY_RESTORE_INTERVAL", default=60),
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=4 * 60),
+    "unacked_restore_interval": env.int("CELERY_RESTORE_INTERVAL", default=30),
     "unacked_restore_throttle": 1,
 }
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# A summary build queued or running this many seconds without moving on is stuck (its worker died,
+# or its task never reached the broker): the beat task disnaker.summaries_recover queues it again
+# within a minute and the admin shows it as stuck. Longer than a build's time limit (3 minutes), so
+# a live build is never taken for stuck; with the minute of the beat, well inside five minutes.
+SUMMARY_STUCK_AFTER = env.int("SUMMARY_STUCK_AFTER", default=200)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # The defaults of the periodic jobs, in CELERY_TIMEZONE (Asia/Jakarta). The DatabaseScheduler copies
 # them into the database on start, where staff can change or pause them in the admin.
@@ -188,6 +196,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(month_of_year=1, day_of_month=1, hour=2, minute=0),
     },
     "disnaker.summaries_current": {"task": "disnaker.summaries_current", "schedule": crontab(hour=5, minute=0)},
+    # Every minute: builds stuck in queued/running are queued again, built summaries get their PDF.
+    "disnaker.summaries_recover": {"task": "disnaker.summaries_recover", "schedule": 60.0},
     # Uploaded spreadsheets never confirmed hold NIKs: remove them after a day.
     "lpk_registry.uploads_discard_stale": {
         "task": "lpk_registry.uploads_discard_stale",

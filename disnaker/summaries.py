@@ -202,6 +202,45 @@ def summary_publish(*, summary: Summary, publish: bool = True, now=None) -> Summ
     return summary
 
 
+def summaries_retry_stuck(*, now=None) -> list[Summary]:
+    """Queues again every build queued or running for longer than SUMMARY_STUCK_AFTER (beat, each minute).
+
+    Such a build lost its worker (killed before it could finish) or its task (never reached the
+    broker). Its last built figures stay published meanwhile; building twice is safe.
+    """
+    now = now or timezone.now()
+    stuck = Summary.objects.stuck(now=now).values_list("pk", flat=True)
+    retried = [_retry_if_stuck(summary_id=pk, now=now) for pk in stuck]
+    return [summary for summary in retried if summary is not None]
+
+
+@transaction.atomic
+def _retry_if_stuck(*, summary_id: int, now) -> Summary | None:
+    summary = Summary.objects.select_for_update().get(pk=summary_id)
+    if not summary.is_stuck(now=now):  # it moved on since the sweep looked
+        return None
+    log.warning("summary %s stuck in %s since %s: queued again", summary_id, summary.state, summary.last_activity)
+    summary.state = Summary.State.QUEUED  # no worker is running it any more
+    summary.save(update_fields=["state"])
+    return summary_request(period=summary.period, scope=summary.scope, force=True, now=now)
+
+
+def summaries_missing_pdf(*, limit: int | None = None) -> list[int]:
+    """Built summaries without their PDF (built with ``--no-pdf``, or before every build rendered one),
+    newest periods first."""
+    missing = Summary.objects.filter(state=Summary.State.DONE, pdf="").order_by("-period_end", "period_start")
+    return list(missing.values_list("pk", flat=True)[:limit])
+
+
+def summary_pdf_ensure(*, summary_id: int) -> bool:
+    """Renders the PDF of a built summary that has none; True when it rendered one. Safe to run twice."""
+    summary = Summary.objects.get(pk=summary_id)
+    if summary.state != Summary.State.DONE or summary.pdf:
+        return False
+    summary_render_pdf(summary=summary)
+    return True
+
+
 def periods_due(*, kind: str, today: datetime.date) -> list[Period]:
     """What a scheduled run builds: the period that just ended and the one under way."""
     current = Period.containing(today, kind)

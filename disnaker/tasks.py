@@ -1,5 +1,5 @@
 from celery import shared_task
-from django.db import connection
+from django.db import connection, transaction
 
 from . import summaries
 from .audit import acting_as_id
@@ -15,15 +15,18 @@ def health() -> dict:
 
 
 # A build is safe to run twice (one row per period, PDF replaced in one step), so it is acknowledged
-# only once finished: a worker that dies half-way leaves the task for the next one.
+# only once finished: a worker that dies half-way leaves the task for the next one, which takes it
+# after the broker's visibility timeout. That timeout must outlast the build, or a live build would
+# be handed to a second worker: the time limit stays below it (settings.CELERY_BROKER_TRANSPORT_OPTIONS),
+# and so does the longest retry wait, which a worker holds unacknowledged too.
 BUILD_OPTIONS = {
     "acks_late": True,
     "reject_on_worker_lost": True,
-    "time_limit": 15 * 60,
-    "soft_time_limit": 14 * 60,
+    "time_limit": 3 * 60,
+    "soft_time_limit": 150,
     "autoretry_for": (ConnectionError, TimeoutError),
-    "retry_backoff": 30,
-    "retry_backoff_max": 600,
+    "retry_backoff": 15,
+    "retry_backoff_max": 120,
     "max_retries": 5,
 }
 
@@ -33,6 +36,25 @@ def summary_build_task(summary_id: int, force: bool = False, actor_id: int | Non
     with acting_as_id(actor_id):
         summary = summaries.summary_build(summary_id=summary_id, force=force)
     return summary.state
+
+
+@shared_task(name="disnaker.summary_render_pdf", **BUILD_OPTIONS)
+def summary_render_pdf_task(summary_id: int) -> bool:
+    return summaries.summary_pdf_ensure(summary_id=summary_id)
+
+
+# About a second each: what one worker renders well within the minute before the next sweep.
+PDFS_PER_MINUTE = 20
+
+
+@shared_task(name="disnaker.summaries_recover", time_limit=60, soft_time_limit=50)
+def summaries_recover() -> dict:
+    """Each minute: builds stuck in queued/running are queued again; built summaries get their PDF."""
+    retried = summaries.summaries_retry_stuck()
+    missing = summaries.summaries_missing_pdf(limit=PDFS_PER_MINUTE)
+    for summary_id in missing:
+        transaction.on_commit(lambda summary_id=summary_id: summary_render_pdf_task.delay(summary_id))
+    return {"retried": [str(summary.period) for summary in retried], "pdf_missing": len(missing)}
 
 
 def _schedule(kind: str) -> list[str]:

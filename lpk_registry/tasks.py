@@ -8,7 +8,7 @@ from .models import Operator
 LIMITS = {"time_limit": 300, "soft_time_limit": 270}
 
 
-@shared_task(name="lpk_registry.operator_send_invitation", acks_late=True, **LIMITS)
+@shared_task(name="lpk_registry.operator_send_invitation", acks_late=True, time_limit=120, soft_time_limit=100)
 def operator_send_invitation(operator_id: int) -> bool:
     operator = Operator.objects.select_related("user", "institution").get(pk=operator_id)
     return notifications.send_operator_invitation(operator)

@@ -56,15 +56,31 @@ def test_a_chosen_period_is_shown_by_its_key(client):
 
 @pytest.mark.parametrize(
     "fields",
-    [{"published": False}, {"state": Summary.State.FAILED}, {"state": Summary.State.RUNNING}, {"scope": "other"}],
+    [
+        {"published": False},
+        {"state": Summary.State.FAILED, "built_at": None},
+        {"state": Summary.State.RUNNING, "built_at": None},
+        {"state": Summary.State.QUEUED, "built_at": None},
+        {"scope": "other"},
+    ],
 )
-def test_a_summary_not_published_or_not_done_is_not_found(client, fields):
+def test_a_summary_not_published_or_never_built_is_not_found(client, fields):
     make_summary(**fields)
     assert client.get(reverse("statistics_detail", args=["2026"])).status_code == 404
     assert client.get(reverse("statistics_csv", args=["2026"])).status_code == 404
     html = client.get(reverse("statistics")).content.decode()
     assert "1.234" not in html
     assert reverse("statistics_csv", args=["2026"]) not in html
+
+
+@pytest.mark.parametrize("state", [Summary.State.QUEUED, Summary.State.RUNNING, Summary.State.FAILED])
+def test_a_published_summary_stays_with_its_last_figures_while_rebuilt_or_after_a_failed_rebuild(client, state):
+    make_summary(state=state, error="OperationalError: server closed the connection" if state == "failed" else "")
+    page = client.get(reverse("statistics_detail", args=["2026"]))
+    assert page.status_code == 200
+    assert "1.234" in page.content.decode()
+    assert client.get(reverse("statistics_csv", args=["2026"])).status_code == 200
+    assert reverse("statistics_csv", args=["2026"]) in client.get(reverse("statistics")).content.decode()
 
 
 @pytest.mark.parametrize("key", ["2026-13", "abc", "2026-Q5", "26"])

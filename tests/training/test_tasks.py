@@ -122,6 +122,28 @@ def test_a_service_decision_sends_its_email_after_commit(eager, django_capture_o
     assert "Selamat" in message.body
 
 
+@pytest.mark.django_db
+def test_the_status_email_goes_once_even_if_the_task_runs_again(mailoutbox):
+    """A worker killed after sending but before acknowledging: the broker hands the task on again."""
+    registration = _registration(RegistrationStatus.VERIFIED)
+    services.registration_accept(registration=registration)
+    assert tasks.registration_notify(registration.pk, "accepted") is True
+    assert tasks.registration_notify(registration.pk, "accepted") is False
+    assert len(mailoutbox) == 1
+
+
+@pytest.mark.django_db
+def test_each_change_of_status_is_told_even_back_to_an_earlier_one(mailoutbox):
+    registration = _registration(RegistrationStatus.RESERVE, reserve_rank=2)
+    assert tasks.registration_notify(registration.pk, "reserve") is True
+    for status, rank in (("accepted", None), ("reserve", 1)):  # a seat given, then the decision corrected
+        registration.status, registration.reserve_rank = status, rank
+        registration.save()
+        assert tasks.registration_notify(registration.pk, status) is True
+        assert tasks.registration_notify(registration.pk, status) is False
+    assert len(mailoutbox) == 3
+
+
 # --- unconfirmed_expire (daily at 00:30) ----------------------------------------------------
 
 

@@ -28,6 +28,8 @@ class Command(AuditedCommand):
             summary = summaries._row_for(target, summaries.CITY)
             was_frozen = summary.is_frozen and not force
             summary = summaries.summary_build(summary_id=summary.pk, force=force, pdf=not no_pdf)
+            if not no_pdf and summaries.summary_pdf_ensure(summary_id=summary.pk):  # frozen, built without one
+                summary.refresh_from_db()
             self.stdout.write(self._line(summary, was_frozen, time.monotonic() - started))
 
     def _periods(self, keys, year, every) -> list[Period]:
