@@ -1,0 +1,78 @@
+"""Text PostgreSQL cannot store (NUL, surrogates) and broken UTF-8 get the portal's 400 page before any view."""
+
+import pytest
+from django.core.exceptions import BadRequest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import HttpResponse
+from django.test import RequestFactory
+
+from disnaker.middleware import BadInputMiddleware
+
+PAGE_TITLE = "Permintaan tidak dapat dibaca"
+middleware = BadInputMiddleware(lambda request: HttpResponse("ok"))
+
+
+def passes(request) -> bool:
+    try:
+        middleware(request)
+    except BadRequest:
+        return False
+    return True
+
+
+factory = RequestFactory()
+
+REFUSED = {
+    "NUL in the path": lambda: factory.get("/verifikasi/%00/"),
+    "broken UTF-8 in the path": lambda: factory.get("/verifikasi/%FF/"),
+    "an escape left in the path": lambda: factory.get("/lowongan/%2541/"),
+    "NUL in the query": lambda: factory.get("/admin/autocomplete/?term=%00"),
+    "broken UTF-8 in the query": lambda: factory.get("/lowongan/?q=%C3%28"),
+    "an encoded surrogate in the query": lambda: factory.get("/lowongan/?q=%ED%A0%80"),
+    "NUL in a cookie": lambda: factory.get("/", HTTP_COOKIE='sessionid="abcdefgh\\000"'),
+    "NUL in a header": lambda: factory.get("/", HTTP_USER_AGENT="Mozilla\x00"),
+    "NUL in a form value": lambda: factory.post("/akun/masuk/", {"username": "a\x00b"}),
+    "NUL in a form field name": lambda: factory.post("/akun/masuk/", {"user\x00name": "a"}),
+}
+ACCEPTED = {
+    "a plain page": lambda: factory.get("/lowongan/?q=las&page=2"),
+    "non-ASCII text in the query": lambda: factory.get("/lowongan/?q=Tangerang%20%C3%A9%20%F0%9F%98%80"),
+    "non-ASCII text in the path": lambda: factory.get("/verifikasi/%C3%9Cn%C3%AF/"),
+    "a plus sign and a percent sign in the query": lambda: factory.get("/lowongan/?q=100%25+C%2B%2B"),
+    "non-ASCII form values": lambda: factory.post("/akun/masuk/", {"username": "Ünï 😀", "next": "/"}),
+    "NUL bytes inside an uploaded file": lambda: factory.post(
+        "/akun/daftar/", {"ktp": SimpleUploadedFile("ktp.pdf", b"%PDF-1.4\x00\x00\xff")}
+    ),
+    "NUL in a JSON body (not a form)": lambda: factory.post(
+        "/admin/autocomplete/", '{"term": "\\u0000"}', content_type="application/json"
+    ),
+}
+
+
+@pytest.mark.parametrize("make", REFUSED.values(), ids=REFUSED.keys())
+def test_text_postgresql_cannot_store_is_refused(make):
+    assert not passes(make())
+
+
+@pytest.mark.parametrize("make", ACCEPTED.values(), ids=ACCEPTED.keys())
+def test_ordinary_text_passes(make):
+    assert passes(make())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/verifikasi/%00/", "/bukti-lapor/%00/", "/pelatihan/tracer/%00/", "/lowongan/%FF/"])
+def test_a_damaged_link_gets_the_portal_page_in_indonesian(client, url):
+    response = client.get(url)
+    assert response.status_code == 400
+    assert PAGE_TITLE in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_nul_in_a_posted_field_answers_400_and_saves_nothing(client):
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.count()
+    response = client.post("/akun/daftar/", {"email": "a\x00@contoh.id", "password1": "x", "password2": "x"})
+    assert response.status_code == 400
+    assert PAGE_TITLE in response.content.decode()
+    assert get_user_model().objects.count() == users
