@@ -76,3 +76,15 @@ def test_a_nul_in_a_posted_field_answers_400_and_saves_nothing(client):
     assert response.status_code == 400
     assert PAGE_TITLE in response.content.decode()
     assert get_user_model().objects.count() == users
+
+
+def test_every_autocomplete_widget_of_the_admin_survives_a_damaged_value():
+    from django.contrib import admin
+
+    from disnaker.admin_site import IdsCheckedAutocompleteMixin
+
+    admins = [(m, a) for m, a in admin.site._registry.items() if a.autocomplete_fields]
+    inlines = [inline for _m, a in admin.site._registry.items() for inline in a.inlines if inline.autocomplete_fields]
+    assert admins and inlines
+    assert [m for m, a in admins if not isinstance(a, IdsCheckedAutocompleteMixin)] == []
+    assert [i for i in inlines if not issubclass(i, IdsCheckedAutocompleteMixin)] == []
