@@ -23,7 +23,7 @@ from django.urls import Resolver404, resolve
 
 from tests.conftest import require
 from tests.factories import PDF_BYTES, png_bytes
-from tests.security_roles import Route, routes
+from tests.security_roles import Route, autocomplete_fields, routes
 from tests.test_security_matrix import EXPECTED, URLS, world  # noqa: F401 (world: the matrix's module fixture)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.services]
@@ -139,6 +139,15 @@ def test_the_urls_of_the_issue_answer_400_with_the_portal_page(fuzzer):
         assert "Permintaan tidak dapat dibaca" in response.content.decode()
     autocomplete = "/admin/autocomplete/?app_label=training&model_name=registration&field_name=batch&term=%00"
     assert fuzzer.world.client("superuser").get(autocomplete).status_code == 400
+
+
+def test_every_autocomplete_field_answers_damaged_search_terms_without_a_500(fuzzer):
+    for model, name in autocomplete_fields():
+        params = {"app_label": model._meta.app_label, "model_name": model._meta.model_name, "field_name": name}
+        for i, term in enumerate(EVERY_VALUE):
+            method = ("get", "post")[i % 2]  # the private autocomplete sends its term in a POST body
+            fuzzer.send("superuser", method, "/admin/autocomplete/", params | {"term": term, "page": term})
+    fuzzer.check()
 
 
 # --- Every form -------------------------------------------------------------------------------------
