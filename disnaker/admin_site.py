@@ -8,6 +8,7 @@ choices cost one small query.
 import datetime
 import functools
 import hashlib
+import inspect
 
 from django.conf import settings
 from django.contrib import admin, messages
@@ -96,12 +97,18 @@ class DisnakerAdminSite(admin.AdminSite):
 
 
 def _ids_checked(view, model):
+    signature = inspect.signature(view)
+    history = getattr(model._meta, "simple_history_manager_attribute", None)
+
     @functools.wraps(view)
     def checked(request, *args, **kwargs):
-        if "object_id" in kwargs and not _is_id(model, unquote(kwargs["object_id"])):
+        try:  # simple-history's past versions are positional: ^(object_id)/history/(version_id)/$
+            given = signature.bind_partial(request, *args, **kwargs).arguments
+        except TypeError:
+            given = kwargs
+        if "object_id" in given and not _is_id(model, unquote(given["object_id"])):
             raise Http404
-        history = getattr(model, "history", None)
-        if "version_id" in kwargs and not (history and _is_id(history.model, kwargs["version_id"])):
+        if "version_id" in given and not (history and _is_id(getattr(model, history).model, given["version_id"])):
             raise Http404
         return view(request, *args, **kwargs)
 

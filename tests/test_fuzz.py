@@ -50,7 +50,8 @@ BAD_FILES = (
     ("y" * 250 + ".png", png_bytes()),
     ("..%2F..%2Fetc%2Fpasswd.pdf", PDF_BYTES),
 )
-CONVERTER = re.compile(r"<(?:(?P<type>[^>:]+):)?(?P<name>[^>]+)>|\(\?P<(?P<regex_name>[^>]+)>[^)]*\)")
+# A path converter, or a group of a regular expression (named or not).
+CONVERTER = re.compile(r"<(?:(?P<type>[^>:]+):)?(?P<name>[^>]+)>|\((?:\?P<(?P<regex_name>[^>]+)>)?[^)]*\)")
 
 
 # --- Sending: every answer is recorded, a 500 with what raised it ------------------------------------
@@ -99,14 +100,26 @@ def fuzzer(world):  # noqa: F811 (the matrix's fixture, imported above)
 ALL_ROUTES = routes()
 
 
-def fuzzed_paths(route: Route) -> list[str]:
-    """The pattern's path with each of ``URL_VALUES`` in every argument (percent-encoded as a browser sends
-    it, except the values that are escapes already)."""
+def fuzzed_paths(route: Route, valid_url: str) -> list[str]:
+    """The pattern's path with each of ``URL_VALUES`` in every argument, then (with several arguments) in
+    each one alone, the others as in ``valid_url``; percent-encoded as a browser sends it, except the
+    values that are escapes already."""
+    template = route.route.replace("^", "").replace("$", "")
+    match = resolve(valid_url)
+    valid = [str(v) for v in match.args] or [str(v) for v in match.kwargs.values()]
+    count = len(CONVERTER.findall(template))
+    chosen = [None] + (list(range(count)) if count > 1 and len(valid) == count else [])
     paths = []
-    for value in URL_VALUES:
-        encoded = value if value.startswith("%") else quote(value, safe="/")
-        path = CONVERTER.sub(encoded, route.route.replace("^", "").replace("$", ""))
-        paths.append("/" + path.replace("\\", ""))
+    for only in chosen:
+        for value in URL_VALUES:
+            encoded = value if value.startswith("%") else quote(value, safe="/")
+            arguments = iter(range(count))
+
+            def argument(_match, only=only, encoded=encoded, arguments=arguments):
+                i = next(arguments)
+                return encoded if only is None or i == only else quote(valid[i], safe="/")
+
+            paths.append("/" + CONVERTER.sub(argument, template).replace("\\", ""))
     return paths
 
 
@@ -114,12 +127,12 @@ def fuzzed_paths(route: Route) -> list[str]:
 def test_every_url_pattern_answers_damaged_input_without_a_500(fuzzer, route):
     # Arguments: every value once, the kinds of visitor and GET/POST taking turns (every pairing comes up).
     methods = ("get", "post")
-    if CONVERTER.search(route.route):
-        for i, path in enumerate(fuzzed_paths(route)):
-            fuzzer.send(KINDS[i % len(KINDS)], methods[i % 2], path, {"x": URL_VALUES[i]})
-    # The query string (and the form) of the page itself, its arguments valid: each kind of visitor.
     assert route.key in URLS, "a URL pattern without a row in the security matrix: add one there"
     url = URLS[route.key](fuzzer.world)
+    if CONVERTER.search(route.route):
+        for i, path in enumerate(fuzzed_paths(route, url)):
+            fuzzer.send(KINDS[i % len(KINDS)], methods[i % 2], path, {"x": path[-20:]})
+    # The query string (and the form) of the page itself, its arguments valid: each kind of visitor.
     shift = ALL_ROUTES.index(route)  # so that each kind of visitor sends both methods over the patterns
     for i, role in enumerate(KINDS):
         value = EVERY_VALUE[(shift + i) % len(EVERY_VALUE)]

@@ -88,3 +88,35 @@ def test_every_autocomplete_widget_of_the_admin_survives_a_damaged_value():
     assert admins and inlines
     assert [m for m, a in admins if not isinstance(a, IdsCheckedAutocompleteMixin)] == []
     assert [i for i in inlines if not issubclass(i, IdsCheckedAutocompleteMixin)] == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/training/batch/bukan-angka/history/",  # simple-history's list of past versions
+        "/admin/training/batch/1/history/bukan-angka/",  # one past version
+        "/admin/training/registration/bukan-angka/competency/",  # a custom view of a ModelAdmin
+        "/admin/lpk_registry/institution/../invite-operator/",
+    ],
+)
+def test_an_admin_object_id_that_cannot_be_one_answers_404(client, superuser, url):
+    client.force_login(superuser)
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_an_export_with_a_filter_the_list_does_not_have_goes_back_to_the_export_page(client, superuser):
+    client.force_login(superuser)
+    response = client.get("/admin/training/vocation/export/?halaman=2")
+    assert response.status_code == 302
+    assert response.url == "/admin/training/vocation/export/?e=1"
+
+
+@pytest.mark.django_db
+def test_an_overlong_username_is_a_failed_login_not_a_500(client):
+    from axes.models import AccessAttempt
+
+    response = client.post("/akun/masuk/", {"username": "x" * 3000, "password": "salah"})
+    assert response.status_code == 200
+    assert AccessAttempt.objects.get().username == "x" * 255
