@@ -6,17 +6,22 @@ choices cost one small query.
 """
 
 import datetime
+import functools
 import hashlib
+import inspect
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.views.main import PAGE_VAR, SEARCH_VAR
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, IntegerField, Max, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.functional import SimpleLazyObject, cached_property
@@ -55,6 +60,14 @@ class DisnakerAdminSite(admin.AdminSite):
         }
         return super().index(request, {**context, **(extra_context or {})})
 
+    def admin_view(self, view, cacheable=False):
+        """Every admin view, custom ones included; a ModelAdmin's view answers 404 to an object id (or a past
+        version's id) that cannot be one, as a damaged link, before any lookup sends it to the database."""
+        model_admin = getattr(view, "__self__", None)
+        if isinstance(model_admin, admin.ModelAdmin):
+            view = _ids_checked(view, model_admin.model)
+        return super().admin_view(view, cacheable)
+
     def get_app_list(self, request, app_label=None):
         """Built once per request, and only when a template shows it (the index's may come from the cache)."""
         if app_label is not None:
@@ -81,6 +94,71 @@ class DisnakerAdminSite(admin.AdminSite):
         """The models and their admins, as this process registered them (read after start-up)."""
         registered = (f"{model._meta.label}:{type(admin_).__name__}" for model, admin_ in self._registry.items())
         return ",".join(sorted(registered))
+
+
+def _ids_checked(view, model):
+    signature = inspect.signature(view)
+    history = getattr(model._meta, "simple_history_manager_attribute", None)
+
+    @functools.wraps(view)
+    def checked(request, *args, **kwargs):
+        try:  # simple-history's past versions are positional: ^(object_id)/history/(version_id)/$
+            given = signature.bind_partial(request, *args, **kwargs).arguments
+        except TypeError:
+            given = kwargs
+        if "object_id" in given and not _is_id(model, unquote(given["object_id"])):
+            raise Http404
+        if "version_id" in given and not (history and _is_id(getattr(model, history).model, given["version_id"])):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
+def _is_id(model, value: str) -> bool:
+    return _converts(model._meta.pk, value)
+
+
+def _converts(field, value) -> bool:
+    try:
+        field.to_python(value)
+    except (ValidationError, ValueError, TypeError):
+        return False
+    return True
+
+
+class _IdsCheckedAutocomplete:
+    """Shows a value sent back that can be no id of the target (a damaged form) as nothing chosen; Django's
+    widget would look it up to redisplay the form and fail with a 500."""
+
+    def optgroups(self, name, value, attr=None):
+        target = self.field.remote_field.model
+        to_field = target._meta.get_field(getattr(self.field.remote_field, "field_name", None) or target._meta.pk.name)
+        return super().optgroups(name, [v for v in value if _converts(to_field, v)], attr)
+
+
+class IdsCheckedAutocompleteSelect(_IdsCheckedAutocomplete, AutocompleteSelect):
+    pass
+
+
+class IdsCheckedAutocompleteSelectMultiple(_IdsCheckedAutocomplete, AutocompleteSelectMultiple):
+    pass
+
+
+class IdsCheckedAutocompleteMixin:
+    """For a ModelAdmin or an inline with ``autocomplete_fields``: their widgets survive damaged values."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = IdsCheckedAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = IdsCheckedAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 class PrivateAutocompleteJsonView(AutocompleteJsonView):
@@ -325,7 +403,7 @@ def related_count(model, field: str, *, total=None):
     return Coalesce(Subquery(value, output_field=IntegerField()), 0)
 
 
-class DisnakerModelAdmin(admin.ModelAdmin):
+class DisnakerModelAdmin(IdsCheckedAutocompleteMixin, admin.ModelAdmin):
     """House defaults for every ModelAdmin: cheap counts, indexed searches, no facet counts.
 
     Facet counts (``?_facets``) would count every choice of every filter over the whole table.

@@ -1,9 +1,11 @@
+import re
 import time
-from urllib.parse import urlencode
+from urllib.parse import unquote_to_bytes, urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME, logout
+from django.core.exceptions import BadRequest
 from django.http import HttpResponseRedirect
 from django.middleware.locale import LocaleMiddleware
 from django.urls import reverse
@@ -26,6 +28,66 @@ class DefaultLanguageMiddleware(LocaleMiddleware):
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+# What PostgreSQL text cannot hold: the NUL character and UTF-16 surrogates (a lone one cannot be encoded).
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+ESCAPE = re.compile("%[0-9A-Fa-f]{2}")
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+class BadInputMiddleware:
+    """Answers 400 to a request whose path, query string, cookies, headers or form fields (names and values;
+    never the content of an uploaded file) are not UTF-8 text that PostgreSQL can store.
+
+    Every lookup, form and audit record behind it may then pass what it received to the database as it is:
+    without this a NUL byte in ``/verifikasi/%00/`` reached a query and failed it with a 500. Comes after the
+    language middleware, so the error page is in the visitor's language.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        problem = self._problem(request)
+        if problem:
+            raise BadRequest(problem)
+        return self.get_response(request)
+
+    @classmethod
+    def _problem(cls, request) -> str | None:
+        # Django keeps the bytes of a path that are not UTF-8 as %XX escapes; no URL of the portal holds one.
+        if UNSTORABLE.search(request.path_info) or ESCAPE.search(request.path_info):
+            return "path"
+        if not _utf8(request.META.get("QUERY_STRING", "")):
+            return "query string"
+        if any(UNSTORABLE.search(k) or UNSTORABLE.search(v) for k, v in request.COOKIES.items()):
+            return "cookie"
+        if any(k.startswith("HTTP_") and UNSTORABLE.search(str(v)) for k, v in request.META.items()):
+            return "header"
+        if request.method not in ("GET", "HEAD", "OPTIONS") and request.content_type in FORM_TYPES:
+            return cls._form_problem(request)
+        return None
+
+    @staticmethod
+    def _form_problem(request) -> str | None:
+        # Reading POST here parses nothing twice: the CSRF check and the view reuse it.
+        # (Django drops NUL from the names of uploaded files itself; their content is not text.)
+        texts = [text for key, values in request.POST.lists() for text in (key, *values)]
+        return "form field" if any(UNSTORABLE.search(text) for text in texts) else None
+
+
+def _utf8(query: str) -> bool:
+    """Whether the query string (as the WSGI server passed it: bytes read as Latin-1), its escapes decoded,
+    is UTF-8 text without NUL or surrogates."""
+    try:
+        data = unquote_to_bytes(query.replace("+", " ").encode("latin-1"))
+    except UnicodeEncodeError:  # already text (not from a WSGI server)
+        return not UNSTORABLE.search(query)
+    try:
+        return not UNSTORABLE.search(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        return False
 
 
 class PermissionsPolicyMiddleware:

@@ -25,7 +25,8 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import get_resolver, path, reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -201,7 +202,7 @@ class _LoginView(auth_views.LoginView):
 
     def get(self, request, *args, **kwargs):
         if self.portal.member(request.user):
-            return redirect(self.get_success_url())
+            return HttpResponseRedirect(self.get_success_url())
         return super().get(request, *args, **kwargs)
 
 

@@ -80,3 +80,15 @@ def rate_limits_clear() -> None:
     keys = list(client.scan_iter(match=pattern))
     if keys:
         client.delete(*keys)
+
+
+# django-axes' AccessAttempt.username column
+AXES_USERNAME_LENGTH = 255
+
+
+def login_username(request, credentials=None) -> str | None:
+    """``AXES_USERNAME_CALLABLE``: the username typed into a login form, cut to the length of django-axes'
+    column, so that an overlong one is counted as a failed login instead of failing the request."""
+    data = credentials or getattr(request, "data", request.POST)
+    username = data.get(settings.AXES_USERNAME_FORM_FIELD)
+    return username[:AXES_USERNAME_LENGTH] if isinstance(username, str) else username

@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "disnaker.middleware.DefaultLanguageMiddleware",
+    # Text PostgreSQL cannot store (NUL, broken UTF-8) gets a 400 before any view or session lookup sees it.
+    "disnaker.middleware.BadInputMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -233,6 +235,8 @@ AXES_LOCKOUT_TEMPLATE = "disnaker/lockout.html"
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
 # Behind the proxies the client is what they forwarded (disnaker/ratelimit.py, the rate limits' count).
 AXES_CLIENT_IP_CALLABLE = "disnaker.ratelimit.client_ip"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "disnaker.ratelimit.login_username"
 AXES_VERBOSE = False
 
 # --- Rate limits (django-ratelimit, see disnaker/ratelimit.py) ------------------------------

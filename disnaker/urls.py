@@ -42,3 +42,6 @@ urlpatterns = [
     path("", include("lpk_registry.urls")),
     path("", include("placement.urls")),
 ]
+
+# A request that cannot be read (text PostgreSQL cannot store, a broken upload): the portal's page, in Indonesian.
+handler400 = "disnaker.views.bad_request"

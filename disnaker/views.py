@@ -27,6 +27,11 @@ def home(request):
     return render(request, "disnaker/home.html")
 
 
+def bad_request(request, exception=None):
+    """``handler400``: what was sent cannot be read (e.g. a link damaged when it was copied)."""
+    return render(request, "400.html", status=400)
+
+
 @never_cache
 @require_GET
 def healthz(request):

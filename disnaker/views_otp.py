@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -53,7 +54,7 @@ def _page(request, template: str, context: dict):
 def otp_verify(request):
     """The code of the member's authenticator app, once per login."""
     if not second_factor.needs_second_factor(request.user) or request.user.is_verified():
-        return redirect(_next_url(request))
+        return HttpResponseRedirect(_next_url(request))
     if second_factor.confirmed_device(request.user) is None:
         return redirect("otp_enrol")
     form = TokenForm(request.POST or None)
@@ -61,7 +62,7 @@ def otp_verify(request):
         device = match_token(request.user, form.cleaned_data["token"])
         if device is not None:
             otp_login(request, device)
-            return redirect(_next_url(request))
+            return HttpResponseRedirect(_next_url(request))
         form.add_error("token", _("The code is wrong or has expired. Enter the code the app shows now."))
     return _page(request, "disnaker/otp/verify.html", {"form": form, "title": _("Confirm your login")})
 
@@ -72,7 +73,7 @@ def otp_verify(request):
 def otp_enrol(request):
     """First login: the key as a QR code and as text; the first code confirms the app holds it."""
     if not second_factor.needs_second_factor(request.user) or request.user.is_verified():
-        return redirect(_next_url(request))
+        return HttpResponseRedirect(_next_url(request))
     if second_factor.confirmed_device(request.user) is not None:
         return redirect("otp_verify")
     device = second_factor.device_for_enrolment(user=request.user)
@@ -80,7 +81,7 @@ def otp_enrol(request):
     if form.is_valid():
         if second_factor.device_confirm(device=device, token=form.cleaned_data["token"]):
             otp_login(request, device)
-            return redirect(_next_url(request))
+            return HttpResponseRedirect(_next_url(request))
         form.add_error("token", _("The code is wrong or has expired. Enter the code the app shows now."))
     context = {
         "form": form,

@@ -27,7 +27,14 @@ from django.views.decorators.http import require_POST
 
 from disnaker.admin import can_reveal_personal_data
 from disnaker.admin_actions import ServiceAction, ServiceActionsMixin, failure_text
-from disnaker.admin_site import DisnakerModelAdmin, HistoryAdmin, QueueStatusFilter, YearFilter, related_count
+from disnaker.admin_site import (
+    DisnakerModelAdmin,
+    HistoryAdmin,
+    IdsCheckedAutocompleteMixin,
+    QueueStatusFilter,
+    YearFilter,
+    related_count,
+)
 from disnaker.formkit import DocumentField
 from disnaker.nik import mask_nik
 from disnaker.readaudit import PersonalDataAdmin
@@ -513,7 +520,7 @@ class OperatorAdmin(ServiceActionsMixin, HistoryAdmin, DisnakerModelAdmin):
 # --- Supervision ----------------------------------------------------------------------------
 
 
-class ParticipationInline(admin.TabularInline):
+class ParticipationInline(IdsCheckedAutocompleteMixin, admin.TabularInline):
     model = SupervisionParticipation
     fields = ("institution", "headcount")
     autocomplete_fields = ("institution",)
