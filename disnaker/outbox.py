@@ -1,0 +1,127 @@
+"""Work that must happen after a commit, kept in the database until the broker has it (an outbox).
+
+``send(task, *args, **kwargs)`` records an ``OutboxMessage`` in the caller's transaction and hands
+it to Celery as soon as that transaction commits. A broker that cannot be reached leaves the
+message pending, and the request that asked for it still succeeds; ``relay`` (a beat every
+``OUTBOX_RELAY_SECONDS``, and each worker as it starts) sends pending messages once the broker
+answers. Without a broker (``make run``, most tests) the task runs eagerly right after the commit.
+
+Each message runs once: the relay locks the rows it sends (``skip_locked``, so two relays never
+send the same row) and marks them sent in that transaction, with the message's id as the Celery
+task id. ``OnceTask``, the base of every task, runs a message only while it is not done, holding a
+lock on its id: a message published twice (a relay that died before its commit, a redelivery after
+a worker was lost) finds it done and is skipped, so no second mail or PDF is made.
+"""
+
+import contextlib
+import logging
+import uuid
+
+from celery import current_app
+from django.db import connection, transaction
+from django.utils import timezone
+from kombu.exceptions import OperationalError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from .audit import AuditedTask
+
+logger = logging.getLogger(__name__)
+
+BROKER_DOWN = (OperationalError, RedisConnectionError, RedisTimeoutError, OSError)
+RELAY_BATCH = 200
+
+
+def send(task, *args, **kwargs):
+    """Records ``task(*args, **kwargs)`` in the current transaction; it is sent after the commit."""
+    from .models import OutboxMessage
+
+    message = OutboxMessage.objects.create(task=task.name, args=list(args), kwargs=kwargs)
+    transaction.on_commit(lambda: relay(ids=[message.pk]))
+    return message
+
+
+def relay(*, ids=None, limit: int = RELAY_BATCH) -> int:
+    """Sends pending messages (the oldest first, or those of ``ids``); stops at the first broker
+    error, leaving the rest pending. Returns how many were sent."""
+    from .models import OutboxMessage
+
+    sent = 0
+    with transaction.atomic():
+        rows = OutboxMessage.objects.select_for_update(skip_locked=True).filter(state=OutboxMessage.State.PENDING)
+        if ids is not None:
+            rows = rows.filter(pk__in=ids)
+        for message in rows.order_by("created_at")[:limit]:
+            if not _publish(message):
+                break
+            sent += 1
+    return sent
+
+
+def _publish(message) -> bool:
+    # Marked sent before it is published: a task run eagerly marks it done, and must not be undone.
+    message.state, message.sent_at, message.attempts = message.State.SENT, timezone.now(), message.attempts + 1
+    message.save(update_fields=["state", "sent_at", "attempts"])
+    task = current_app.tasks[message.task]
+    try:
+        task.apply_async(args=message.args, kwargs=message.kwargs, task_id=str(message.pk), retry=False)
+    except BROKER_DOWN as error:
+        logger.warning("The broker cannot be reached, %s stays pending: %s", message.task, error)
+        message.state, message.sent_at, message.last_error = message.State.PENDING, None, str(error)[:1000]
+        message.save(update_fields=["state", "sent_at", "last_error"])
+        return False
+    return True
+
+
+def relay_at_worker_start(**_signal) -> None:
+    """Sends what waited while the broker was down as soon as a worker is up (``worker_ready``)."""
+    try:
+        relay()
+    except Exception:  # a worker starts even if the database is not reachable yet: the beat follows
+        logger.exception("The outbox could not be relayed at worker start")
+
+
+class OnceTask(AuditedTask):
+    """The base of every task: a task sent through the outbox runs once, however often it arrives."""
+
+    def __call__(self, *args, **kwargs):
+        message_id = _message_id(self.request.id)
+        if message_id is None:
+            return super().__call__(*args, **kwargs)
+        from .models import OutboxMessage
+
+        messages = OutboxMessage.objects.filter(pk=message_id)
+        if not messages.exists():  # sent directly (delay, beat), not through the outbox
+            return super().__call__(*args, **kwargs)
+        with _exclusive(message_id):
+            if messages.filter(state=OutboxMessage.State.DONE).exists():
+                logger.info("%s %s already ran: skipped", self.name, message_id)
+                return None
+            result = super().__call__(*args, **kwargs)
+            messages.update(state=OutboxMessage.State.DONE, done_at=timezone.now())
+            return result
+
+
+def _message_id(task_id) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(task_id)) if task_id else None
+    except ValueError:
+        return None
+
+
+@contextlib.contextmanager
+def _exclusive(message_id: uuid.UUID):
+    """Holds a PostgreSQL advisory lock on the message while it runs: a copy delivered to another
+    worker at the same time waits, then finds it done. The lock goes with the session if the worker
+    dies. (SQLite runs tasks in one process, eagerly.)"""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    key = message_id.int >> 65  # a signed 64-bit key
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [key])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
