@@ -30,6 +30,7 @@ logger = logging.getLogger(__name__)
 
 BROKER_DOWN = (OperationalError, RedisConnectionError, RedisTimeoutError, OSError)
 RELAY_BATCH = 200
+CONNECT_SECONDS = 2
 
 
 def send(task, *args, **kwargs):
@@ -46,31 +47,62 @@ def relay(*, ids=None, limit: int = RELAY_BATCH) -> int:
     error, leaving the rest pending. Returns how many were sent."""
     from .models import OutboxMessage
 
-    sent = 0
     with transaction.atomic():
         rows = OutboxMessage.objects.select_for_update(skip_locked=True).filter(state=OutboxMessage.State.PENDING)
         if ids is not None:
             rows = rows.filter(pk__in=ids)
-        for message in rows.order_by("created_at")[:limit]:
-            if not _publish(message):
-                break
-            sent += 1
+        messages = list(rows.order_by("created_at")[:limit])
+        if not messages:
+            return 0
+        if current_app.conf.task_always_eager:
+            return _publish_all(messages, producer=None)
+        try:
+            with current_app.connection_for_write() as broker:
+                # One quick try: a broker that is down must not hold the request that committed.
+                broker.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=CONNECT_SECONDS)
+                with broker.Producer() as producer:
+                    return _publish_all(messages, producer=producer)
+        except BROKER_DOWN as error:
+            messages[0].attempts += 1
+            _keep_pending(messages[0], error)
+            return 0
+
+
+def _publish_all(messages, *, producer) -> int:
+    sent = 0
+    for message in messages:
+        if not _publish(message, producer=producer):
+            break
+        sent += 1
     return sent
 
 
-def _publish(message) -> bool:
+def _publish(message, *, producer) -> bool:
     # Marked sent before it is published: a task run eagerly marks it done, and must not be undone.
     message.state, message.sent_at, message.attempts = message.State.SENT, timezone.now(), message.attempts + 1
     message.save(update_fields=["state", "sent_at", "attempts"])
     task = current_app.tasks[message.task]
     try:
-        task.apply_async(args=message.args, kwargs=message.kwargs, task_id=str(message.pk), retry=False)
+        # No result is awaited (none is kept): the result backend is not consulted, so a Redis that is
+        # down fails the publish at once instead of retrying to subscribe for the result.
+        task.apply_async(
+            args=message.args,
+            kwargs=message.kwargs,
+            task_id=str(message.pk),
+            retry=False,
+            ignore_result=True,
+            producer=producer,
+        )
     except BROKER_DOWN as error:
-        logger.warning("The broker cannot be reached, %s stays pending: %s", message.task, error)
-        message.state, message.sent_at, message.last_error = message.State.PENDING, None, str(error)[:1000]
-        message.save(update_fields=["state", "sent_at", "last_error"])
+        _keep_pending(message, error)
         return False
     return True
+
+
+def _keep_pending(message, error: Exception) -> None:
+    logger.warning("The broker cannot be reached, %s stays pending: %s", message.task, error)
+    message.state, message.sent_at, message.last_error = message.State.PENDING, None, str(error)[:1000]
+    message.save(update_fields=["state", "sent_at", "attempts", "last_error"])
 
 
 def relay_at_worker_start(**_signal) -> None:
