@@ -111,3 +111,8 @@ def test_a_message_another_relay_holds_is_left_to_it(broker_down):
         thread.join()
     message.refresh_from_db()
     assert (message.state, message.attempts) == (PENDING, 1)  # only the first try
+
+
+def test_the_beat_relays_the_outbox_every_thirty_seconds(settings):
+    assert settings.CELERY_BEAT_SCHEDULE["disnaker.outbox_relay"] == {"task": "disnaker.outbox_relay", "schedule": 30}
+    assert "disnaker.outbox_relay" in app.tasks

@@ -73,3 +73,12 @@ def test_the_admin_dashboard_counts_without_the_cache(redis_down, superuser, cli
     client.force_login(superuser)
     response = client.get(reverse("admin:index"))
     assert response.status_code == 200
+
+
+def test_sessions_messages_and_lockouts_never_live_in_the_cache(settings):
+    from axes.conf import settings as axes_settings
+
+    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
+    assert settings.MESSAGE_STORAGE == "django.contrib.messages.storage.fallback.FallbackStorage"
+    assert not settings.CSRF_USE_SESSIONS  # a cookie
+    assert axes_settings.AXES_HANDLER == "axes.handlers.database.AxesDatabaseHandler"
