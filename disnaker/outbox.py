@@ -4,7 +4,8 @@
 it to Celery as soon as that transaction commits. A broker that cannot be reached leaves the
 message pending, and the request that asked for it still succeeds; ``relay`` (a beat every
 ``OUTBOX_RELAY_SECONDS``, and each worker as it starts) sends pending messages once the broker
-answers. Without a broker (``make run``, most tests) the task runs eagerly right after the commit.
+answers, and again a message still not done ``OUTBOX_RESEND_MINUTES`` after it was sent. Without
+a broker (``make run``, most tests) the task runs eagerly right after the commit.
 
 Each message runs once: the relay locks the rows it sends (``skip_locked``, so two relays never
 send the same row) and marks them sent in that transaction, with the message's id as the Celery
@@ -14,11 +15,14 @@ a worker was lost) finds it done and is skipped, so no second mail or PDF is mad
 """
 
 import contextlib
+import datetime
 import logging
 import uuid
 
 from celery import current_app
+from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -30,6 +34,7 @@ logger = logging.getLogger(__name__)
 
 BROKER_DOWN = (OperationalError, RedisConnectionError, RedisTimeoutError, OSError)
 RELAY_BATCH = 200
+MAX_ATTEMPTS = 5
 CONNECT_SECONDS = 2
 
 
@@ -48,7 +53,7 @@ def relay(*, ids=None, limit: int = RELAY_BATCH) -> int:
     from .models import OutboxMessage
 
     with transaction.atomic():
-        rows = OutboxMessage.objects.select_for_update(skip_locked=True).filter(state=OutboxMessage.State.PENDING)
+        rows = OutboxMessage.objects.select_for_update(skip_locked=True).filter(_due())
         if ids is not None:
             rows = rows.filter(pk__in=ids)
         messages = list(rows.order_by("created_at")[:limit])
@@ -66,6 +71,17 @@ def relay(*, ids=None, limit: int = RELAY_BATCH) -> int:
             messages[0].attempts += 1
             _keep_pending(messages[0], error)
             return 0
+
+
+def _due() -> Q:
+    """Pending, or sent long ago and still not done: the broker may have lost it (a Redis restarted
+    without its data). Sending it again is safe, as a message runs once; a task that keeps failing is
+    sent at most ``MAX_ATTEMPTS`` times."""
+    from .models import OutboxMessage
+
+    resend_before = timezone.now() - datetime.timedelta(minutes=settings.OUTBOX_RESEND_MINUTES)
+    lost = Q(state=OutboxMessage.State.SENT, sent_at__lt=resend_before, attempts__lt=MAX_ATTEMPTS)
+    return Q(state=OutboxMessage.State.PENDING) | lost
 
 
 def _publish_all(messages, *, producer) -> int:

@@ -169,6 +169,9 @@ from celery.schedules import crontab  # noqa: E402
 
 # Tasks recorded in the outbox while the broker was down are sent this many seconds after it returns.
 OUTBOX_RELAY_SECONDS = env.float("OUTBOX_RELAY_SECONDS", default=30)
+# A message sent but not run after this many minutes is sent again (a Redis restarted without its
+# queue); longer than the longest task (CELERY_TASK_TIME_LIMIT), since a copy waits for a running one.
+OUTBOX_RESEND_MINUTES = env.int("OUTBOX_RESEND_MINUTES", default=35)
 
 CELERY_BEAT_SCHEDULE = {
     "disnaker.outbox_relay": {"task": "disnaker.outbox_relay", "schedule": OUTBOX_RELAY_SECONDS},

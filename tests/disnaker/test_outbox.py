@@ -1,9 +1,11 @@
 """The outbox: tasks recorded with the transaction that asks for them, sent after commit, run once."""
 
+import datetime
 import threading
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 
 from disnaker import outbox
 from disnaker.celery import app
@@ -116,3 +118,22 @@ def test_a_message_another_relay_holds_is_left_to_it(broker_down):
 def test_the_beat_relays_the_outbox_every_thirty_seconds(settings):
     assert settings.CELERY_BEAT_SCHEDULE["disnaker.outbox_relay"] == {"task": "disnaker.outbox_relay", "schedule": 30}
     assert "disnaker.outbox_relay" in app.tasks
+
+
+@pytest.mark.django_db
+def test_a_message_sent_long_ago_and_never_run_is_sent_again(eager, mailoutbox):
+    """The broker lost it (a Redis restarted without its queue): the relay sends it again, a few times at most."""
+    registration = _registration()
+    message = outbox.send(registration_notify, registration.pk, registration.status)
+    sent_at = timezone.now() - datetime.timedelta(minutes=36)
+    OutboxMessage.objects.filter(pk=message.pk).update(state=SENT, sent_at=sent_at, attempts=1)
+    recent = outbox.send(health)
+    OutboxMessage.objects.filter(pk=recent.pk).update(state=SENT, sent_at=timezone.now(), attempts=1)
+    given_up = outbox.send(health)
+    OutboxMessage.objects.filter(pk=given_up.pk).update(state=SENT, sent_at=sent_at, attempts=outbox.MAX_ATTEMPTS)
+
+    assert outbox.relay() == 1
+    message.refresh_from_db()
+    assert (message.state, message.attempts) == (DONE, 2)
+    assert len(mailoutbox) == 1
+    assert set(OutboxMessage.objects.exclude(pk=message.pk).values_list("state", flat=True)) == {SENT}
