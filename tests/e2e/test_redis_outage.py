@@ -40,6 +40,10 @@ def _portal_on(redis_url: str, settings, monkeypatch) -> None:
     }
     for name, value in {"broker_url": redis_url, "result_backend": redis_url, "task_always_eager": False}.items():
         monkeypatch.setitem(app.conf, name, value)
+    # The app keeps its broker connections in pools made on first use: new ones for this Redis, and
+    # the suite's own back afterwards.
+    monkeypatch.setattr(app, "_pool", None)
+    monkeypatch.setattr(app.amqp, "_producer_pool", None)
 
 
 def _wait_until(condition, *, what: str, timeout: float = 90):
