@@ -303,4 +303,4 @@ class NikClaimAdmin(ServiceActionsMixin, HistoryAdmin, DisnakerModelAdmin):
     )
 
 
-from . import admin_readaudit, admin_schedules, admin_summaries, admin_users  # noqa: E402, F401  (register on the one site)
+from . import admin_outbox, admin_readaudit, admin_schedules, admin_summaries, admin_users  # noqa: E402, F401  (register on the one site)

@@ -1,6 +1,7 @@
 """The shared core every part stands on: regions, master data, people and their certificates."""
 
 import datetime
+import uuid
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
@@ -660,3 +661,40 @@ class DataAccessSubject(AppendOnlyModel):
 
     def __str__(self):
         return f"{self.access_id}: {self.person_id}"
+
+
+class OutboxMessage(models.Model):
+    """A Celery task recorded in the transaction that asked for it, handed to the broker after commit.
+
+    Pending until the broker takes it (a broker that is down leaves it pending for the relay, see
+    ``disnaker/outbox.py``), sent once handed over, done once a worker has run it. The row's id is
+    the Celery task id, so a task delivered twice finds its message done and runs only once.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        DONE = "done", _("Done")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    task = models.CharField(_("task"), max_length=200)
+    args = models.JSONField(_("arguments"), default=list, blank=True)
+    kwargs = models.JSONField(_("keyword arguments"), default=dict, blank=True)
+    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveIntegerField(_("attempts to send"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
+        indexes = [
+            models.Index(fields=["created_at"], condition=models.Q(state="pending"), name="outbox_pending_idx"),
+            models.Index(fields=["state", "-created_at"], name="outbox_state_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.task} ({self.get_state_display()})"

@@ -37,11 +37,12 @@ GRANTS = {
 }
 # Beyond the portal's apps: Django's accounts and the schedule of periodic tasks.
 OTHER_APPS = {ADMIN: {"auth": ALL, "django_celery_beat": ALL}}
-# Models no app-wide grant covers: the read audit is shown to auditors only, and nobody changes it.
-RESTRICTED_MODELS = {("disnaker", "dataaccess"), ("disnaker", "dataaccesssubject")}
+# Models no app-wide grant covers: the read audit is shown to auditors only, and nobody changes it;
+# the outbox of tasks is shown to the portal's administrators, written by the portal alone.
+RESTRICTED_MODELS = {("disnaker", "dataaccess"), ("disnaker", "dataaccesssubject"), ("disnaker", "outboxmessage")}
 # Single permissions, "app_label.codename".
 EXTRA = {
-    ADMIN: ["disnaker.reveal_person_nik", "disnaker.publish_summary"],
+    ADMIN: ["disnaker.reveal_person_nik", "disnaker.publish_summary", "disnaker.view_outboxmessage"],
     TRAINING_OFFICER: ["disnaker.reveal_person_nik"],
     PLACEMENT_OFFICER: ["disnaker.reveal_person_nik"],
     LPK_SUPERVISOR: ["disnaker.reveal_person_nik"],

@@ -125,9 +125,14 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis down: the portal runs uncached (disnaker/cache.py), after at most this wait.
+            "BACKEND": "disnaker.cache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="disnaker"),
+            "OPTIONS": {
+                "socket_connect_timeout": env.float("REDIS_CONNECT_TIMEOUT", default=0.5),
+                "socket_timeout": env.float("REDIS_TIMEOUT", default=2.0),
+            },
         }
     }
 else:
@@ -156,9 +161,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=4 * 60),
     "unacked_restore_interval": env.int("CELERY_RESTORE_INTERVAL", default=30),
+    # A broker that is down answers "unreachable" at once instead of holding the request.
+    "socket_connect_timeout": env.float("REDIS_CONNECT_TIMEOUT", default=0.5),
     "unacked_restore_throttle": 1,
 }
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = env.float("REDIS_CONNECT_TIMEOUT", default=0.5)  # results
 # A summary build queued or running this many seconds without moving on is stuck (its worker died,
 # or its task never reached the broker): the beat task disnaker.summaries_recover queues it again
 # within a minute and the admin shows it as stuck. Longer than a build's time limit (3 minutes), so
@@ -169,7 +177,14 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # them into the database on start, where staff can change or pause them in the admin.
 from celery.schedules import crontab  # noqa: E402
 
+# Tasks recorded in the outbox while the broker was down are sent this many seconds after it returns.
+OUTBOX_RELAY_SECONDS = env.float("OUTBOX_RELAY_SECONDS", default=30)
+# A message sent but not run after this many minutes is sent again (a Redis restarted without its
+# queue); longer than the longest task (CELERY_TASK_TIME_LIMIT), since a copy waits for a running one.
+OUTBOX_RESEND_MINUTES = env.int("OUTBOX_RESEND_MINUTES", default=35)
+
 CELERY_BEAT_SCHEDULE = {
+    "disnaker.outbox_relay": {"task": "disnaker.outbox_relay", "schedule": OUTBOX_RELAY_SECONDS},
     # Seats not confirmed by yesterday go to the next reserve before anyone looks today.
     "training.unconfirmed_expire": {"task": "training.unconfirmed_expire", "schedule": crontab(hour=0, minute=30)},
     # Alumni tracer requests at +3/+6/+12 months, e-mailed in office hours.
@@ -266,7 +281,8 @@ RATELIMIT_INVITATION = env.str("RATELIMIT_INVITATION", default="20/h")
 RATELIMIT_AK1 = env.str("RATELIMIT_AK1", default="10/h")
 # The client's address behind AXES_PROXY_COUNT proxies, the same count as the login lockout.
 RATELIMIT_IP_META_KEY = "disnaker.ratelimit.client_ip"
-# A counter that expires between its read and its increment lets that one request through.
+# A counter that expires between its read and its increment lets that one request through, and
+# while Redis is unreachable every request passes (disnaker/cache.py logs a warning).
 RATELIMIT_FAIL_OPEN = True
 INSTALLED_APPS += ["django_ratelimit"]  # for its system checks of the cache
 SILENCED_SYSTEM_CHECKS = [

@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import registry
+from . import outbox, registry
 from .audit import current_actor_id
 from .figures import Figure
 from .models import PublishedIndicator, Summary
@@ -107,7 +107,7 @@ def summary_request(*, period: Period, scope: str = CITY, force: bool = False, n
     summary.full_clean()
     summary.save(update_fields=["state", "queued_at", "error"])
     actor_id = current_actor_id()  # the staff member who asked for it, named by the build's history
-    transaction.on_commit(lambda: summary_build_task.delay(summary.pk, force, actor_id))
+    outbox.send(summary_build_task, summary.pk, force, actor_id)
     return summary
 
 

@@ -93,3 +93,11 @@ def read_audit_purge() -> int:
     from .readaudit import accesses_purge
 
     return accesses_purge()
+
+
+@shared_task(name="disnaker.outbox_relay", time_limit=120, soft_time_limit=100)
+def outbox_relay() -> int:
+    """Sends the outbox messages left pending while the broker was down (``disnaker/outbox.py``)."""
+    from . import outbox
+
+    return outbox.relay()

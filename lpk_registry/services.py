@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from disnaker import outbox
 from disnaker.audit import audited
 from disnaker.models import Person
 from disnaker.nik import parse_nik
@@ -44,7 +45,7 @@ def operator_invite(*, institution: Institution, email: str, actor) -> Operator:
     )
     from .tasks import operator_send_invitation
 
-    operator_send_invitation.delay_on_commit(operator.pk)
+    outbox.send(operator_send_invitation, operator.pk)
     return operator
 
 

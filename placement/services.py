@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from disnaker import outbox
 from disnaker.audit import audited
 from disnaker.models import KbliSection, Person
 from disnaker.nik import normalize_nik, parse_nik
@@ -100,7 +101,7 @@ def _decide(company: Company, status: str, actor, note: str, now) -> Company:
     company.save(update_fields=["status", "status_note", "verified_at", "verified_by"])
     from . import tasks
 
-    tasks.company_send_decision.delay_on_commit(company.pk)
+    outbox.send(tasks.company_send_decision, company.pk)
     return company
 
 
@@ -137,7 +138,7 @@ def company_user_invite(*, company: Company, email: str, actor) -> CompanyUser:
     )
     from . import tasks
 
-    tasks.company_send_invitation.delay_on_commit(company_user.pk)
+    outbox.send(tasks.company_send_invitation, company_user.pk)
     return company_user
 
 

@@ -98,6 +98,7 @@ STAFF_GRANTS = {
     "disnaker.kecamatan":                 ("vacd", "vac",     "vac",      "vac",   "v"),
     "disnaker.kelurahan":                 ("vacd", "vac",     "vac",      "vac",   "v"),
     "disnaker.nikclaim":                  ("vacd", "vac",     "vac",      "vac",   "v"),
+    "disnaker.outboxmessage":             ("v",    "-",       "-",        "-",     "-"),
     "disnaker.pendingsignup":             ("vacd", "vac",     "vac",      "vac",   "v"),  # no admin page
     "disnaker.person":                    ("vacd", "vac",     "vac",      "vac",   "v"),
     "disnaker.sentreminder":              ("vacd", "vac",     "vac",      "vac",   "v"),
@@ -268,6 +269,7 @@ ADMIN_REFUSES = {
     "disnaker.nikclaim": {"add"},  # claims come from sign-ups only
     "disnaker.dataaccess": {"add", "change", "delete"},  # the read audit is append-only, written by the pages
     "disnaker.summary": {"add"},  # summaries are built, never typed in
+    "disnaker.outboxmessage": {"add", "change", "delete"},  # written by the portal when it queues a task
     "training.registration": {"add", "delete"},  # walk-in page / a deleted one would keep its seat
     "training.attendance": {"add"},  # taken on the attendance page
     "training.participantcertificate": {"add", "delete"},  # issued to graduates, stays verifiable
@@ -544,7 +546,7 @@ def _placement(company, person, vacancy_factory) -> dict:
 
 
 def _disnaker(seeker_user) -> dict:
-    from disnaker.models import DataAccess, NikClaim, PublishedIndicator
+    from disnaker.models import DataAccess, NikClaim, OutboxMessage, PublishedIndicator
     from tests.disnaker.test_reports import make_summary
     from tests.factories import UserFactory
 
@@ -560,6 +562,7 @@ def _disnaker(seeker_user) -> dict:
             path="/admin/disnaker/person/1/change/",
         ),
         "summary": summary,
+        "outboxmessage": OutboxMessage.objects.create(task="disnaker.health"),
         "publishedindicator": PublishedIndicator.objects.create(code="tpt", year=2025, value="7.25"),
         "nikclaim": NikClaim.objects.create(
             user=UserFactory(),

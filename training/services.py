@@ -13,6 +13,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from disnaker import outbox
 from disnaker.audit import audited, current_actor_id
 from disnaker.dates import add_months
 from disnaker.models import Certification, Person
@@ -42,7 +43,7 @@ def _lock_batch(batch_id: int) -> Batch:
 def _notify(registration: Registration) -> None:
     from .tasks import registration_notify
 
-    registration_notify.delay_on_commit(registration.pk, registration.status)
+    outbox.send(registration_notify, registration.pk, registration.status)
 
 
 def _reserve_count(batch: Batch) -> int:
@@ -419,7 +420,7 @@ def certificate_issue(*, registration: Registration, now: datetime.datetime | No
 def certificate_render_later(certificate: ParticipantCertificate) -> None:
     from .tasks import certificate_render
 
-    certificate_render.delay_on_commit(certificate.pk, actor_id=current_actor_id())
+    outbox.send(certificate_render, certificate.pk, actor_id=current_actor_id())
 
 
 # --- Alumni tracer ------------------------------------------------------------------------
@@ -454,7 +455,7 @@ def tracer_open_due(*, now: datetime.datetime | None = None) -> list[TracerRespo
             opened.append(response)
             from .tasks import tracer_send_request
 
-            tracer_send_request.delay_on_commit(response.pk)
+            outbox.send(tracer_send_request, response.pk)
     return opened
 
 

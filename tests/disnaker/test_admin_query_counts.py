@@ -29,11 +29,12 @@ from disnaker.models import (
     Kecamatan,
     Kelurahan,
     NikClaim,
+    OutboxMessage,
     PublishedIndicator,
     Summary,
 )
 from disnaker.registry import project_apps
-from disnaker.roles import AUDITOR, HEAD_OF_OFFICE
+from disnaker.roles import ADMIN, AUDITOR, HEAD_OF_OFFICE
 from tests.factories import (
     BatchFactory,
     CertificationFactory,
@@ -195,6 +196,7 @@ BUILDERS = {
     "disnaker.NikClaim": _nik_claim,
     "disnaker.DataAccess": _data_access,
     "disnaker.Summary": _summary,
+    "disnaker.OutboxMessage": lambda: OutboxMessage.objects.create(task="disnaker.health", args=[_n()]),
     "disnaker.PublishedIndicator": lambda: PublishedIndicator.objects.create(
         code="tpt", year=1900 + _n(), value=Decimal("7.25"), entered_by=UserFactory()
     ),
@@ -256,7 +258,7 @@ def _batch_with_registrations():
 
 
 # The read-only role that sees a model's changelist, when it is not the head of office.
-READER = {"disnaker.DataAccess": AUDITOR}
+READER = {"disnaker.DataAccess": AUDITOR, "disnaker.OutboxMessage": ADMIN}
 
 
 def _cases():

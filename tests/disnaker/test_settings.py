@@ -85,7 +85,7 @@ def test_embedded_default_runs_tasks_eagerly_and_services_switch_on_with_urls():
     )
     assert services.stdout.split() == [
         "False",
-        "django.core.cache.backends.redis.RedisCache",
+        "disnaker.cache.TolerantRedisCache",
         "django.db.backends.postgresql",
     ]
 

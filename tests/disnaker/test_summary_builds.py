@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from disnaker import summaries
-from disnaker.models import Summary
+from disnaker.models import OutboxMessage, Summary
 from disnaker.periods import Period
 from tests.concurrency import run_together
 from tests.factories import PersonFactory
@@ -181,13 +181,11 @@ def test_periods_due_are_the_one_that_ended_and_the_one_under_way():
 
 
 @pytest.mark.django_db
-def test_the_monthly_beat_queues_both_months(city, django_capture_on_commit_callbacks, monkeypatch):
-    queued = []
-    monkeypatch.setattr("disnaker.tasks.summary_build_task.delay", lambda pk, force, actor_id: queued.append(pk))
-    with django_capture_on_commit_callbacks(execute=True):
-        result = summaries.summaries_schedule(kind="month", now=at(2026, 11, 1, 1))
+def test_the_monthly_beat_queues_both_months(city):
+    result = summaries.summaries_schedule(kind="month", now=at(2026, 11, 1, 1))
     assert [s.period.key for s in result] == ["2026-10", "2026-11"]
-    assert queued == [s.pk for s in result]
+    queued = OutboxMessage.objects.filter(task="disnaker.summary_build", state=OutboxMessage.State.PENDING)
+    assert sorted(message.args[0] for message in queued) == sorted(s.pk for s in result)
     assert {s.state for s in Summary.objects.all()} == {Summary.State.QUEUED}
 
 

@@ -1,0 +1,139 @@
+"""The outbox: tasks recorded with the transaction that asks for them, sent after commit, run once."""
+
+import datetime
+import threading
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from disnaker import outbox
+from disnaker.celery import app
+from disnaker.models import OutboxMessage
+from disnaker.tasks import health
+from tests.conftest import free_port
+from tests.factories import PersonFactory, RegistrationFactory
+from training.tasks import registration_notify
+
+PENDING, SENT, DONE = OutboxMessage.State.PENDING, OutboxMessage.State.SENT, OutboxMessage.State.DONE
+
+
+@pytest.fixture
+def broker_down(monkeypatch):
+    """Tasks go to a broker on a port nothing listens on."""
+    monkeypatch.setitem(app.conf, "task_always_eager", False)
+    monkeypatch.setitem(app.conf, "broker_url", f"redis://127.0.0.1:{free_port()}/0")
+
+
+def _registration():
+    return RegistrationFactory(person=PersonFactory(email="nur.aini@example.org"))
+
+
+@pytest.mark.django_db
+def test_a_message_is_recorded_in_the_transaction_that_asks_for_it():
+    with pytest.raises(RuntimeError), transaction.atomic():
+        outbox.send(health)
+        raise RuntimeError("rolled back")
+    assert not OutboxMessage.objects.exists()
+
+    message = outbox.send(health)
+    assert (message.task, message.state, message.args) == ("disnaker.health", PENDING, [])
+
+
+@pytest.mark.django_db
+def test_without_a_broker_the_task_runs_right_after_the_commit(eager, django_capture_on_commit_callbacks, mailoutbox):
+    registration = _registration()
+    with django_capture_on_commit_callbacks(execute=True):
+        message = outbox.send(registration_notify, registration.pk, registration.status)
+    message.refresh_from_db()
+    assert (message.state, message.attempts) == (DONE, 1)
+    assert [m.to for m in mailoutbox] == [["nur.aini@example.org"]]
+
+
+@pytest.mark.django_db
+def test_a_message_delivered_again_is_skipped(eager, django_capture_on_commit_callbacks, mailoutbox):
+    registration = _registration()
+    with django_capture_on_commit_callbacks(execute=True):
+        message = outbox.send(registration_notify, registration.pk, registration.status)
+
+    again = registration_notify.apply(args=message.args, task_id=str(message.pk))  # the broker redelivers it
+    assert again.result is None
+    assert len(mailoutbox) == 1
+    other = registration_notify.apply(args=message.args)  # not a message of the outbox: runs as asked
+    assert other.result is True
+    assert len(mailoutbox) == 2
+
+
+@pytest.mark.django_db
+def test_a_broker_that_is_down_leaves_the_message_pending(broker_down, django_capture_on_commit_callbacks, caplog):
+    with django_capture_on_commit_callbacks(execute=True):
+        message = outbox.send(health)
+    message.refresh_from_db()
+    assert (message.state, message.attempts, message.sent_at) == (PENDING, 1, None)
+    assert "Connection refused" in message.last_error
+    assert "stays pending" in caplog.text
+
+    assert outbox.relay() == 0  # the beat, while the broker is still down
+    message.refresh_from_db()
+    assert (message.state, message.attempts) == (PENDING, 2)
+
+
+@pytest.mark.services
+@pytest.mark.django_db
+def test_the_relay_sends_what_waited_once_the_broker_answers(redis_url, monkeypatch):
+    monkeypatch.setitem(app.conf, "task_always_eager", False)
+    first, second = outbox.send(health), outbox.send(health)
+    try:
+        assert outbox.relay() == 2
+        assert outbox.relay() == 0  # sent ones are not sent again
+    finally:
+        app.control.purge()  # no worker here: nothing is left in the queue for a later test's worker
+    assert set(OutboxMessage.objects.values_list("state", flat=True)) == {SENT}
+    assert {first.pk, second.pk} == set(OutboxMessage.objects.values_list("pk", flat=True))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_message_another_relay_holds_is_left_to_it(broker_down):
+    message = outbox.send(health)  # autocommit: tried at once, and left pending
+    locked, release = threading.Event(), threading.Event()
+
+    def other_relay():
+        with transaction.atomic():
+            OutboxMessage.objects.select_for_update().get(pk=message.pk)
+            locked.set()
+            release.wait(timeout=30)
+
+    thread = threading.Thread(target=other_relay)
+    thread.start()
+    try:
+        assert locked.wait(timeout=30)
+        assert outbox.relay() == 0  # skipped, not waited for
+    finally:
+        release.set()
+        thread.join()
+    message.refresh_from_db()
+    assert (message.state, message.attempts) == (PENDING, 1)  # only the first try
+
+
+def test_the_beat_relays_the_outbox_every_thirty_seconds(settings):
+    assert settings.CELERY_BEAT_SCHEDULE["disnaker.outbox_relay"] == {"task": "disnaker.outbox_relay", "schedule": 30}
+    assert "disnaker.outbox_relay" in app.tasks
+
+
+@pytest.mark.django_db
+def test_a_message_sent_long_ago_and_never_run_is_sent_again(eager, mailoutbox):
+    """The broker lost it (a Redis restarted without its queue): the relay sends it again, a few times at most."""
+    registration = _registration()
+    message = outbox.send(registration_notify, registration.pk, registration.status)
+    sent_at = timezone.now() - datetime.timedelta(minutes=36)
+    OutboxMessage.objects.filter(pk=message.pk).update(state=SENT, sent_at=sent_at, attempts=1)
+    recent = outbox.send(health)
+    OutboxMessage.objects.filter(pk=recent.pk).update(state=SENT, sent_at=timezone.now(), attempts=1)
+    given_up = outbox.send(health)
+    OutboxMessage.objects.filter(pk=given_up.pk).update(state=SENT, sent_at=sent_at, attempts=outbox.MAX_ATTEMPTS)
+
+    assert outbox.relay() == 1
+    message.refresh_from_db()
+    assert (message.state, message.attempts) == (DONE, 2)
+    assert len(mailoutbox) == 1
+    assert set(OutboxMessage.objects.exclude(pk=message.pk).values_list("state", flat=True)) == {SENT}
