@@ -405,14 +405,6 @@ def axe():
 # --- An S3-compatible object store (media shared by several hosts) ------------------------------
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class ObjectStore:
     """One empty bucket of the test run's S3-compatible server."""
 
