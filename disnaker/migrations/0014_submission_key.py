@@ -7,26 +7,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('disnaker', '0013_name_validators'),
+        ("disnaker", "0013_name_validators"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SubmissionKey',
+            name="SubmissionKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=64, unique=True, verbose_name='key')),
-                ('path', models.CharField(max_length=300, verbose_name='form address')),
-                ('result_url', models.CharField(max_length=500, verbose_name='result address')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='sent at')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL, verbose_name='user')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("key", models.CharField(max_length=64, unique=True, verbose_name="key")),
+                ("path", models.CharField(max_length=300, verbose_name="form address")),
+                ("result_url", models.CharField(max_length=500, verbose_name="result address")),
+                (
+                    "created_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name="sent at"),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL, verbose_name="user"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'submitted form',
-                'verbose_name_plural': 'submitted forms',
+                "verbose_name": "submitted form",
+                "verbose_name_plural": "submitted forms",
             },
         ),
     ]
