@@ -144,3 +144,41 @@ def test_three_identical_vacancy_posts_at_once_make_one_vacancy_with_one_proof_n
     assert [(r.status_code, r.url) for r in responses] == [(302, detail)] * 3
     assert SubmissionKey.objects.get().result_url == detail
     assert Vacancy.objects.values_list("registration_number", flat=True).distinct().count() == 1
+
+
+def _member(name, staff_user):
+    from disnaker.roles import TRAINING_OFFICER
+    from tests.factories import BatchFactory, job_seeker
+
+    from ..training.conftest import seeker_person
+
+    if name.startswith("placement:company_"):
+        return company_hr(), []
+    if name == "lpk_registry:report_create":
+        return lpk_operator(), []
+    if name == "training:staff_walk_in":
+        return staff_user(TRAINING_OFFICER), []
+    seeker = job_seeker(person=seeker_person())
+    return seeker, [BatchFactory().pk] if name == "training:register" else []
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "placement:company_vacancy_create",
+        "placement:company_placement_create",
+        "placement:company_layoff_create",
+        "lpk_registry:report_create",
+        "training:register",
+        "placement:ak1_apply",
+        "training:staff_walk_in",
+    ],
+)
+def test_every_create_form_of_the_portals_carries_its_key_inside_the_form(client, db, staff_user, name):
+    user, args = _member(name, staff_user)
+    client.force_login(user)
+    html = client.get(reverse(name, args=args)).content.decode()
+    forms = [chunk[: chunk.index("</form>")] for chunk in html.split("<form")[1:]]
+    keyed_forms = [form for form in forms if f'type="hidden" name="{FIELD_NAME}"' in form]
+    assert len(keyed_forms) == 1
+    assert 'method="post"' in keyed_forms[0] and "csrfmiddlewaretoken" in keyed_forms[0]
