@@ -153,7 +153,8 @@ def prepare() -> None:
         url = reverse("training:register", args=[registration.batch_id])
         page = client.get(url).content.decode()
         token = page.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
-        body = _multipart({"csrfmiddlewaretoken": token})
+        key = page.split('name="submission_key" value="', 1)[1].split('"', 1)[0]
+        body = _multipart({"csrfmiddlewaretoken": token, "submission_key": key})
         cookie = f"sessionid={client.cookies['sessionid'].value}; csrftoken={client.cookies['csrftoken'].value}"
         headers = {"Cookie": cookie, "Content-Type": f"multipart/form-data; boundary={BOUNDARY}", "Referer": url}
         answer = client.post(url, body, content_type=headers["Content-Type"])

@@ -550,6 +550,28 @@ class SentReminder(models.Model):
         return f"{self.kind} {self.key}"
 
 
+class SubmissionKey(models.Model):
+    """A form's one-time key, claimed in the transaction that creates what the form asks for.
+
+    The unique index makes identical posts wait for the first: once it commits they find the key
+    taken and are sent to the page it led to (``disnaker.idempotency``). A failed post rolls the
+    claim back, so the same form can be corrected and sent again.
+    """
+
+    key = models.CharField(_("key"), max_length=64, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE)
+    path = models.CharField(_("form address"), max_length=300)
+    result_url = models.CharField(_("result address"), max_length=500)
+    created_at = models.DateTimeField(_("sent at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("submitted form")
+        verbose_name_plural = _("submitted forms")
+
+    def __str__(self):
+        return f"{self.path} → {self.result_url}"
+
+
 class DataAccessQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise DataAccessIsAppendOnly

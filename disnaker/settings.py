@@ -226,6 +226,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Read-audit rows past READ_AUDIT_RETENTION_DAYS are removed once a day.
     "disnaker.read_audit_purge": {"task": "disnaker.read_audit_purge", "schedule": crontab(hour=3, minute=0)},
+    # Claimed form keys older than any key still accepted are removed once a day.
+    "disnaker.submission_keys_purge": {
+        "task": "disnaker.submission_keys_purge",
+        "schedule": crontab(hour=3, minute=10),
+    },
 }
 
 # --- Authentication -------------------------------------------------------------------------
@@ -297,6 +302,12 @@ SILENCED_SYSTEM_CHECKS = [
 # --- Read audit (disnaker/readaudit.py) ------------------------------------------------------
 # How long the record of who looked at personal data is kept (default five years).
 READ_AUDIT_RETENTION_DAYS = env.int("READ_AUDIT_RETENTION_DAYS", default=1826)
+
+# --- Forms (disnaker/idempotency.py) ---------------------------------------------------------
+# A form's one-time key is accepted this many days after the page was opened.
+SUBMISSION_KEY_MAX_AGE_DAYS = env.int("SUBMISSION_KEY_MAX_AGE_DAYS", default=7)
+# A vacancy opens within a year of the day it is reported and stays open at most this many months.
+VACANCY_MAX_OPEN_MONTHS = env.int("VACANCY_MAX_OPEN_MONTHS", default=6)
 
 # --- Language, time -------------------------------------------------------------------------
 LANGUAGE_CODE = "id"

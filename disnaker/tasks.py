@@ -101,3 +101,11 @@ def outbox_relay() -> int:
     from . import outbox
 
     return outbox.relay()
+
+
+@shared_task(name="disnaker.submission_keys_purge", time_limit=300, soft_time_limit=240)
+def submission_keys_purge() -> int:
+    """Removes claimed form keys past SUBMISSION_KEY_MAX_AGE_DAYS; safe to run twice."""
+    from .idempotency import submission_keys_purge as purge
+
+    return purge()

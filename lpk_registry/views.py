@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from disnaker.forms import add_service_errors
+from disnaker.idempotency import submitted_once
 
 from . import services
 from .access import get_operator, get_report_for_operator, operator_required, reports_for_operator
@@ -99,6 +100,7 @@ def report_list(request):
 
 @operator_required
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def report_create(request):
     institution = get_operator(request).institution
     today = timezone.localdate()

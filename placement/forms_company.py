@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from disnaker.dates import add_months, check_within_a_year
 from disnaker.fields import NikFormField, PersonNameFormField
 from disnaker.forms import EmailAuthenticationForm, KelurahanChoiceField, MemberPasswordResetForm
 from disnaker.models import Kelurahan, Sex
@@ -21,6 +22,8 @@ from .services import HR_VACANCY_STATUSES, kbli_matches_section
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 # A placement is reported once the worker starts; a little ahead is allowed for a signed contract.
 MAX_START_DAYS_AHEAD = 90
+# Placements are reported as they happen; one started long ago is a typing slip or a late report.
+MAX_START_MONTHS_AGO = 12
 
 
 # --- Registration and login -------------------------------------------------------------------
@@ -143,8 +146,14 @@ class VacancyForm(forms.ModelForm):
             "skills": forms.Textarea(attrs={"rows": 2}),
         }
 
+    def clean_open_from(self):
+        value = self.cleaned_data["open_from"]
+        check_within_a_year(value, today=timezone.localdate())
+        return value
+
     def clean(self):
         cleaned = super().clean()
+        self._check_open_months(cleaned.get("open_from"), cleaned.get("open_until"))
         pairs = (
             ("open_from", "open_until", _("The closing date is before the opening date.")),
             ("min_age", "max_age", _("The maximum age is below the minimum age.")),
@@ -154,6 +163,15 @@ class VacancyForm(forms.ModelForm):
             if cleaned.get(low) is not None and cleaned.get(high) is not None and cleaned[high] < cleaned[low]:
                 self.add_error(high, message)
         return cleaned
+
+    def _check_open_months(self, open_from: datetime.date | None, open_until: datetime.date | None) -> None:
+        if open_from is None or open_until is None:
+            return
+        months = settings.VACANCY_MAX_OPEN_MONTHS
+        latest = add_months(open_from, months)
+        if open_until > latest:
+            message = _("A vacancy stays open at most %(months)s months: close it by %(latest)s at the latest.")
+            self.add_error("open_until", message % {"months": months, "latest": f"{latest:%d-%m-%Y}"})
 
 
 class VacancyStatusForm(forms.Form):
@@ -171,6 +189,14 @@ def check_start_date(value: datetime.date, today: datetime.date | None = None) -
         raise ValidationError(
             _("The start date is more than %(days)s days ahead. Report the placement once the worker starts.")
             % {"days": MAX_START_DAYS_AHEAD}
+        )
+    if value < add_months(today, -MAX_START_MONTHS_AGO):
+        raise ValidationError(
+            _(
+                "The start date is more than %(months)s months ago. Check the year; "
+                "an older placement is reported to the office directly."
+            )
+            % {"months": MAX_START_MONTHS_AGO}
         )
 
 
@@ -237,3 +263,8 @@ class LayoffForm(forms.ModelForm):
         model = LayoffReport
         fields = ("date", "count", "reason")
         widgets = {"date": DATE_WIDGET, "reason": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_date(self):
+        value = self.cleaned_data["date"]
+        check_within_a_year(value, today=timezone.localdate())
+        return value

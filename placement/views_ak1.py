@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from disnaker import readaudit
 from disnaker.access import JOB_SEEKERS, job_seeker_required
 from disnaker.admin import can_reveal_personal_data
+from disnaker.idempotency import submitted_once
 from disnaker.portals import person_of
 from disnaker.ratelimit import limit_posts
 from disnaker.storage import file_download
@@ -69,6 +70,7 @@ def ak1_home(request):
 @person_required
 @limit_applications
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def ak1_apply(request):
     person = person_of(request.user)
     posted = request.method == "POST"

@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from disnaker.forms import add_service_errors
+from disnaker.idempotency import submitted_once
 from disnaker.pdf import qr_svg, render_pdf
 from disnaker.ratelimit import limit_posts
 
@@ -122,6 +123,7 @@ def vacancy_list(request):
 @company_user_required
 @verified_company_required
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def vacancy_create(request):
     form = VacancyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -185,6 +187,7 @@ def placement_list(request):
 @company_user_required
 @verified_company_required
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def placement_create(request):
     company = get_company(request)
     form = PlacementForm(request.POST or None, company=company, initial={"vacancy": request.GET.get("lowongan")})
@@ -203,6 +206,7 @@ def placement_create(request):
 @company_user_required
 @verified_company_required
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def layoff_create(request):
     form = LayoffForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

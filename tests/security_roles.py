@@ -102,6 +102,7 @@ STAFF_GRANTS = {
     "disnaker.pendingsignup":             ("vacd", "vac",     "vac",      "vac",   "v"),  # no admin page
     "disnaker.person":                    ("vacd", "vac",     "vac",      "vac",   "v"),
     "disnaker.sentreminder":              ("vacd", "vac",     "vac",      "vac",   "v"),
+    "disnaker.submissionkey":             ("vacd", "vac",     "vac",      "vac",   "v"),  # no admin page
     "disnaker.publishedindicator":        ("vacd", "vac",     "vac",      "vac",   "v"),
     "disnaker.summary":                   ("vacd", "vac",     "vac",      "vac",   "v"),
     # BLK training

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from disnaker.dates import add_months, check_between
 from disnaker.fields import PersonNameFormField, PlaceNameFormField
 from disnaker.formkit import DocumentField
 from disnaker.models import Disability, EducationLevel, Kecamatan, Kelurahan, Sex
@@ -156,6 +157,12 @@ class RejectForm(forms.Form):
     )
 
 
+# A competency test is recorded within a few years of the training; a BNSP certificate is valid for
+# a few years (three as a rule): dates beyond these are typing slips (0001-01-01, 9999-12-31).
+RECORDED_YEARS_BACK = 5
+CERTIFICATE_MAX_YEARS = 10
+
+
 class CompetencyForm(forms.Form):
     """The competency test (UJK) and, when competent, the BNSP certificate."""
 
@@ -174,7 +181,16 @@ class CompetencyForm(forms.Form):
         tested_on = self.cleaned_data["tested_on"]
         if tested_on > timezone.localdate():
             raise ValidationError(_("The test date cannot be in the future."), code="future")
+        today = timezone.localdate()
+        check_between(tested_on, earliest=add_months(today, -12 * RECORDED_YEARS_BACK), latest=today)
         return tested_on
+
+    def clean_issued_on(self):
+        issued_on = self.cleaned_data["issued_on"]
+        today = timezone.localdate()
+        if issued_on is not None:
+            check_between(issued_on, earliest=add_months(today, -12 * RECORDED_YEARS_BACK), latest=today)
+        return issued_on
 
     def clean(self):
         data = super().clean()
@@ -186,6 +202,13 @@ class CompetencyForm(forms.Form):
         issued_on = data.get("issued_on") or data.get("tested_on")
         if data.get("valid_until") and issued_on and data["valid_until"] < issued_on:
             self.add_error("valid_until", _("The certificate must be valid after the day it was issued."))
+        elif data.get("valid_until") and issued_on:
+            try:
+                check_between(
+                    data["valid_until"], earliest=issued_on, latest=add_months(issued_on, 12 * CERTIFICATE_MAX_YEARS)
+                )
+            except ValidationError as error:
+                self.add_error("valid_until", error)
         return data
 
 

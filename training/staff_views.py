@@ -9,6 +9,7 @@ import os
 
 from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -23,6 +24,7 @@ from django.views.decorators.cache import never_cache
 from disnaker import exports, private_search, readaudit
 from disnaker.admin import can_reveal_personal_data
 from disnaker.forms import add_service_errors
+from disnaker.idempotency import submitted_once
 from disnaker.storage import file_download
 
 from . import services
@@ -45,8 +47,9 @@ def _render(request, template: str, context: dict):
 
 
 @staff_member_required
+@permission_required(("training.add_registration", "disnaker.add_person"), raise_exception=True)
+@submitted_once
 def walk_in(request):
-    _require(request, "training.add_registration", "disnaker.add_person")
     form = WalkInForm(request.POST or None, request.FILES or None, initial={"batch": request.GET.get("batch")})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from disnaker.access import JOB_SEEKERS, job_seeker_required
 from disnaker.formkit import person_field_label
+from disnaker.idempotency import submitted_once
 from disnaker.pagecache import render_public_page
 from disnaker.portals import person_of
 from disnaker.ratelimit import limit_posts
@@ -104,6 +105,7 @@ def _batch_full_problem(batch) -> list[dict]:
 @person_required
 @limit_posts(group="training-registration", rate_setting="RATELIMIT_REGISTRATION", keys=("user", "ip"))
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def register(request, pk):
     batch = selectors.public_batch(pk=pk)
     person = person_of(request.user)

@@ -23,6 +23,7 @@ from disnaker.models import NikClaim
 from disnaker.portals import registered
 from disnaker.ratelimit import rate_limits_clear
 from tests.factories import UserFactory, VacancyFactory, company_hr, job_seeker, lpk_operator
+from tests.submission import submit
 
 PORTALS = registered()
 MEMBERS = {
@@ -224,7 +225,7 @@ def test_ak1_applications_are_limited(low_limits, client):
     client.force_login(job_seeker())
     url = reverse("placement:ak1_apply")
     for _ in range(LIMIT):
-        assert client.post(url, {}).status_code == 200  # the form with its errors
+        assert submit(client, url, {}).status_code == 200  # the form with its errors
     refused_in_indonesian(client.post(url, {}))
 
 

@@ -24,6 +24,7 @@ from tests.factories import (
     png_bytes,
     signup_form,
 )
+from tests.submission import submit
 from training.models import Registration
 
 pytestmark = pytest.mark.ratelimit
@@ -141,7 +142,7 @@ def seeker_client(serial: int, address: str = "127.0.0.1") -> Client:
 
 def post_invalid_registrations(client, url: str, count: int) -> None:
     for _ in range(count):
-        assert client.post(url).status_code == 200  # the form: both documents are required
+        assert submit(client, url).status_code == 200  # the form: both documents are required
 
 
 @pytest.mark.django_db
@@ -170,7 +171,7 @@ def test_registration_is_limited_per_account_and_per_address(private_files):
     # …another account from the first address too (that address sent 20 already)…
     refused_in_indonesian(seeker_client(803, address="10.0.0.1").post(url, documents()))
     # …while another account elsewhere registers.
-    assert seeker_client(804, address="10.0.0.3").post(url, documents()).status_code == 302
+    assert submit(seeker_client(804, address="10.0.0.3"), url, documents()).status_code == 302
     assert Registration.objects.filter(batch=batch).count() == 1
 
 

@@ -127,3 +127,33 @@ def test_job_seeker_downloads_an_ak1_card_with_number_and_name(live_server, page
     text = pdftotext(response.body())
     assert card.number in text
     assert seeker.person.name in text
+
+
+def test_a_vacancy_form_sent_three_times_at_once_by_the_browser_reports_one_vacancy(live_server, page):
+    hr = company_hr(company=CompanyFactory(name="PT Klik Ganda"))
+    page.goto(live_server.url + reverse("placement:company_login"))
+    page.fill("#id_username", hr.email)
+    page.fill("#id_password", "rahasia-123")
+    page.locator("main button[type=submit]").click()
+    page.wait_for_url(live_server.url + reverse("placement:company_dashboard"))
+    page.goto(live_server.url + reverse("placement:company_vacancy_create"))
+    today = timezone.localdate()
+    _fill(page, {
+        "title": "Operator Forklift", "kbji_group": str(KbjiMajorGroup.objects.get(code="8").pk), "headcount": "1",
+        "open_from": today.isoformat(), "open_until": (today + datetime.timedelta(days=30)).isoformat(),
+        "min_age": "18", "location": "Cilegon", "work_type": "contract",
+    })  # fmt: skip
+    # What an impatient double (or triple) click sends: the same form, key included, before any answer.
+    landed = page.evaluate(
+        """async () => {
+            const form = document.querySelector("main form");
+            const send = () => fetch(location.href, {method: "POST", body: new FormData(form)});
+            const answers = await Promise.all([send(), send(), send()]);
+            return answers.map((answer) => [answer.status, answer.url]);
+        }"""
+    )
+    vacancy = Vacancy.objects.get(company=hr.company_user.company)
+    detail = live_server.url + reverse("placement:company_vacancy_detail", args=[vacancy.pk])
+    assert landed == [[200, detail]] * 3
+    page.goto(detail)
+    assert vacancy.registration_number in page.content()

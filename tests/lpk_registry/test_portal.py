@@ -33,6 +33,7 @@ from tests.factories import (
     lpk_operator,
     make_nik,
 )
+from tests.submission import submit
 
 pytestmark = pytest.mark.django_db
 
@@ -306,14 +307,14 @@ def test_create_defaults_to_the_last_finished_quarter_and_opens_the_form(logged_
     page = logged_in.get(reverse("lpk_registry:report_create"))
     year, quarter = last_finished_quarter(timezone.localdate())
     assert page.context["form"].initial == {"year": year, "quarter": quarter}
-    response = logged_in.post(reverse("lpk_registry:report_create"), {"year": year, "quarter": quarter})
+    response = submit(logged_in, reverse("lpk_registry:report_create"), {"year": year, "quarter": quarter})
     report = GraduateReport.objects.get(institution=operator.lpk_operator.institution)
     assert (report.year, report.quarter, report.status) == (year, quarter, "draft")
     assert response.url == reverse("lpk_registry:report_edit", args=[report.pk])
 
 
 def test_a_second_report_for_the_same_quarter_is_refused_beside_the_quarter(logged_in, report):
-    response = logged_in.post(reverse("lpk_registry:report_create"), {"year": 2026, "quarter": 2})
+    response = submit(logged_in, reverse("lpk_registry:report_create"), {"year": 2026, "quarter": 2})
     assert response.status_code == 200
     assert response.context["form"].errors["quarter"] == ["Lembaga Anda sudah memiliki laporan untuk triwulan ini."]
     assert GraduateReport.objects.count() == 1

@@ -15,6 +15,7 @@ from placement import cards
 from placement.models import CardReport, CardStatus, JobSeekerCard
 from tests.disnaker.test_documents import HOSTILE, hostile_upload
 from tests.factories import PersonFactory, UserFactory, job_seeker
+from tests.submission import submit
 
 from .test_ak1 import PDF_BYTES, PNG_BYTES, apply, private_files  # noqa: F401 - the fixture is used
 
@@ -89,7 +90,7 @@ def test_post_only_views_refuse_get(client, seeker, officer, name):
 
 def test_apply_then_home_shows_the_waiting_application(client, seeker):
     assert "Ajukan" in _html(client.get(reverse("placement:ak1_home")))
-    response = client.post(reverse("placement:ak1_apply"), _upload_data())
+    response = submit(client, reverse("placement:ak1_apply"), _upload_data())
     assert response.status_code == 302
     card = JobSeekerCard.objects.get(person=seeker.person)
     assert card.status == CardStatus.APPLIED
@@ -99,7 +100,7 @@ def test_apply_then_home_shows_the_waiting_application(client, seeker):
 
 def test_second_application_is_a_form_error(client, seeker):
     apply(seeker.person)
-    response = client.post(reverse("placement:ak1_apply"), _upload_data())
+    response = submit(client, reverse("placement:ak1_apply"), _upload_data())
     assert response.status_code == 200
     assert 'id="error-summary"' in _html(response)
     assert JobSeekerCard.objects.filter(person=seeker.person).count() == 1
@@ -108,17 +109,17 @@ def test_second_application_is_a_form_error(client, seeker):
 def test_a_record_whose_name_holds_an_emoji_gets_no_card_until_staff_correct_it(client, seeker):
     """A name from before names were checked is never printed on an AK/1 card."""
     Person.objects.filter(pk=seeker.person.pk).update(name="Uji Coba Pengguna 😀")
-    response = client.post(reverse("placement:ak1_apply"), _upload_data())
+    response = submit(client, reverse("placement:ak1_apply"), _upload_data())
     assert response.status_code == 200
     assert "Nama atau tempat lahir pada data Anda memuat karakter yang tidak ada di KTP." in _html(response)
     assert not JobSeekerCard.objects.exists()
     Person.objects.filter(pk=seeker.person.pk).update(name="Uji Coba Pengguna")
-    assert client.post(reverse("placement:ak1_apply"), _upload_data()).status_code == 302
+    assert submit(client, reverse("placement:ak1_apply"), _upload_data()).status_code == 302
 
 
 def test_a_pdf_is_refused_as_photo(client, seeker):
     photo = SimpleUploadedFile("foto.pdf", PDF_BYTES, content_type="application/pdf")
-    response = client.post(reverse("placement:ak1_apply"), _upload_data(photo=photo))
+    response = submit(client, reverse("placement:ak1_apply"), _upload_data(photo=photo))
     assert response.status_code == 200
     assert response.context["form"].errors["photo"]
     assert not JobSeekerCard.objects.exists()
@@ -238,7 +239,7 @@ def test_staff_document_needs_the_reveal_permission(client, officer, verifier):
 @pytest.mark.parametrize("name", list(HOSTILE))
 @pytest.mark.parametrize("field", ["photo", "ktp_document", "diploma_document"])
 def test_a_hostile_document_is_refused_beside_its_field_and_nothing_is_stored(client, seeker, field, name):
-    response = client.post(reverse("placement:ak1_apply"), _upload_data(**{field: hostile_upload(name)}))
+    response = submit(client, reverse("placement:ak1_apply"), _upload_data(**{field: hostile_upload(name)}))
     html = _html(response)
     assert response.status_code == 200
     errors = response.context["form"].errors.as_data()
@@ -256,7 +257,7 @@ def test_a_clean_photo_is_stored_re_encoded_without_its_metadata(client, seeker)
     buffer = io.BytesIO()
     Image.new("RGB", (3, 4), "white").save(buffer, format="PNG", pnginfo=info)
     photo = SimpleUploadedFile("foto.png", buffer.getvalue(), content_type="image/png")
-    client.post(reverse("placement:ak1_apply"), _upload_data(photo=photo))
+    submit(client, reverse("placement:ak1_apply"), _upload_data(photo=photo))
     card = JobSeekerCard.objects.get(person=seeker.person)
     with card.photo.open("rb") as stored:
         kept = stored.read()

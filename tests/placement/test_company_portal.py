@@ -8,6 +8,7 @@ from django.urls import reverse
 from disnaker.models import KbjiMajorGroup, KbliSection
 from placement.models import Company, CompanyUser, Placement, Vacancy
 from tests.factories import CompanyFactory, PersonFactory, VacancyFactory, company_hr, make_nik
+from tests.submission import submit
 
 
 def registration(**overrides):
@@ -66,7 +67,7 @@ def test_placement_form_refuses_a_bad_nik_in_indonesian(client, db):
     client.force_login(company_hr())
     data = {"nik": "3672019999990001", "name": "Andi", "sex": "L", "position": "Welder",
             "start_date": "2026-01-05", "contract_type": "contract"}  # fmt: skip
-    response = client.post(reverse("placement:company_placement_create"), data)
+    response = submit(client, reverse("placement:company_placement_create"), data)
     assert response.status_code == 200
     assert field_errors(response, "nik")
     assert not Placement.objects.exists()
@@ -76,7 +77,7 @@ def test_placement_form_refuses_sex_not_matching_nik(client, db):
     client.force_login(company_hr())
     data = {"nik": make_nik(sex="P", serial=9), "name": "Andi", "sex": "L", "position": "Welder",
             "start_date": "2026-01-05", "contract_type": "contract"}  # fmt: skip
-    response = client.post(reverse("placement:company_placement_create"), data)
+    response = submit(client, reverse("placement:company_placement_create"), data)
     assert "tidak sesuai dengan NIK" in field_errors(response, "sex")[0]
 
 
@@ -88,14 +89,14 @@ def test_vacancy_report_then_placement_for_it(client, db):
         "headcount": 2, "open_from": "2026-01-01", "open_until": "2026-01-31", "min_age": 18, "max_age": 35,
         "sex": "", "experience_years": 1, "location": "Cilegon", "work_type": "contract",
     }  # fmt: skip
-    response = client.post(reverse("placement:company_vacancy_create"), data)
+    response = submit(client, reverse("placement:company_vacancy_create"), data)
     vacancy = Vacancy.objects.get()
     assert response.url == reverse("placement:company_vacancy_detail", kwargs={"pk": vacancy.pk})
     assert vacancy.company == user.company_user.company and vacancy.reported_by == user
     person = PersonFactory(sex="L")
     data = {"vacancy": vacancy.pk, "nik": person.nik, "name": person.name, "sex": "L", "position": "Operator",
             "start_date": "2026-01-05", "contract_type": "contract"}  # fmt: skip
-    assert client.post(reverse("placement:company_placement_create"), data).status_code == 302
+    assert submit(client, reverse("placement:company_placement_create"), data).status_code == 302
     vacancy.refresh_from_db()
     assert vacancy.filled == 1
 
@@ -105,7 +106,7 @@ def test_vacancy_closing_date_before_opening_is_said_beside_it(client, db):
     data = {"title": "X", "kbji_group": KbjiMajorGroup.objects.get(code="8").pk, "headcount": 1,
             "open_from": "2026-02-01", "open_until": "2026-01-01", "min_age": 18, "experience_years": 0,
             "location": "Cilegon", "work_type": "contract"}  # fmt: skip
-    response = client.post(reverse("placement:company_vacancy_create"), data)
+    response = submit(client, reverse("placement:company_vacancy_create"), data)
     assert field_errors(response, "open_until") == ["Tanggal tutup lebih awal dari tanggal buka."]
 
 
@@ -120,7 +121,7 @@ def _vacancy_data(**overrides) -> dict:
 
 def test_a_vacancy_titled_with_an_emoji_is_refused_beside_the_title(client, db):
     client.force_login(company_hr())
-    response = client.post(reverse("placement:company_vacancy_create"), _vacancy_data(title="Lowongan 🔥"))
+    response = submit(client, reverse("placement:company_vacancy_create"), _vacancy_data(title="Lowongan 🔥"))
     assert response.status_code == 200
     assert field_errors(response, "title") == [
         "Gunakan hanya huruf Latin, angka, spasi, dan tanda baca biasa. Tidak diperbolehkan: “🔥”."
@@ -130,8 +131,8 @@ def test_a_vacancy_titled_with_an_emoji_is_refused_beside_the_title(client, db):
 
 def test_a_vacancy_title_with_digits_and_punctuation_is_published_normalised(client, db):
     client.force_login(company_hr())
-    response = client.post(
-        reverse("placement:company_vacancy_create"), _vacancy_data(title="  Juru Las (Welder)   3G / Fitter ")
+    response = submit(
+        client, reverse("placement:company_vacancy_create"), _vacancy_data(title="  Juru Las (Welder)   3G / Fitter ")
     )
     assert response.status_code == 302
     assert Vacancy.objects.get().title == "Juru Las (Welder) 3G / Fitter"
@@ -147,7 +148,7 @@ def test_placement_form_refuses_an_emoji_in_the_worker_name(client, db):
     client.force_login(company_hr())
     data = {"nik": make_nik(sex="L", serial=9), "name": "Andi 😀", "sex": "L", "position": "Welder",
             "start_date": "2026-01-05", "contract_type": "contract"}  # fmt: skip
-    response = client.post(reverse("placement:company_placement_create"), data)
+    response = submit(client, reverse("placement:company_placement_create"), data)
     assert "Tidak diperbolehkan: “😀”." in field_errors(response, "name")[0]
     assert not Placement.objects.exists()
 
@@ -156,7 +157,7 @@ def test_layoff_report(client, db):
     user = company_hr()
     client.force_login(user)
     data = {"date": "2026-01-10", "count": 12, "reason": "Efisiensi produksi"}
-    assert client.post(reverse("placement:company_layoff_create"), data).status_code == 302
+    assert submit(client, reverse("placement:company_layoff_create"), data).status_code == 302
     assert user.company_user.company.layoffs.get().count == 12
 
 

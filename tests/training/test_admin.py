@@ -467,6 +467,19 @@ def test_competency_entry_refuses_a_number_without_a_competent_result_and_non_gr
     assert not Certification.objects.exists()
 
 
+def test_competency_dates_far_from_today_are_refused_beside_the_field(officer_client):
+    graduate = RegistrationFactory(status="confirmed", outcome="graduated")
+    url = _url("registration", "competency", graduate.pk)
+    data = {"result": "competent", "tested_on": "0001-01-01", "certificate_number": "BNSP-9", "issuer": "LSP Logam"}
+    response = officer_client.post(url, data)
+    earliest = TODAY.replace(year=TODAY.year - 5)
+    assert f"{earliest:%d-%m-%Y}" in response.context["form"].errors["tested_on"][0]
+    data |= {"tested_on": TODAY.isoformat(), "valid_until": "9999-12-31"}
+    response = officer_client.post(url, data)
+    assert f"{TODAY.replace(year=TODAY.year + 10):%d-%m-%Y}" in response.context["form"].errors["valid_until"][0]
+    assert not Certification.objects.exists()
+
+
 def test_head_of_office_cannot_enter_a_competency_result(head_client):
     registration = RegistrationFactory(status="confirmed", outcome="graduated")
     assert head_client.get(_url("registration", "competency", registration.pk)).status_code == 403

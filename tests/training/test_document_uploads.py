@@ -14,6 +14,7 @@ from disnaker.documents import document_clean
 from disnaker.roles import TRAINING_OFFICER
 from tests.disnaker.test_documents import HOSTILE, hostile_upload
 from tests.factories import BatchFactory
+from tests.submission import submit
 from training.models import Registration
 
 from .conftest import login_in_english
@@ -41,7 +42,8 @@ def _message(name: str) -> str:
 
 @pytest.mark.parametrize("name", list(HOSTILE))
 def test_registration_refuses_a_hostile_document_beside_the_field(name, seeker_client, private_files, uploads):
-    response = seeker_client.post(
+    response = submit(
+        seeker_client,
         reverse("training:register", args=[BatchFactory().pk]),
         {"ktp_document": hostile_upload(name), "diploma_document": uploads.png()},
     )
@@ -58,7 +60,7 @@ def test_registration_refuses_a_hostile_document_beside_the_field(name, seeker_c
 def test_walk_in_refuses_a_hostile_document_beside_the_field(name, client, staff_user, private_files):
     client = login_in_english(client, staff_user(TRAINING_OFFICER))
     data = _walk_in_data(BatchFactory()) | {"diploma_document": hostile_upload(name)}
-    response = client.post(reverse("training:staff_walk_in"), data)
+    response = submit(client, reverse("training:staff_walk_in"), data)
     assert response.status_code == 200
     assert response.context["form"].errors.as_data()["diploma_document"][0].code == HOSTILE[name][2]
     assert 'id="id_diploma_document_error"' in _html(response)
@@ -71,8 +73,10 @@ def test_a_clean_photo_is_stored_re_encoded(seeker_client, seeker, private_files
     Image.new("RGB", (20, 10), "blue").save(buffer, format="JPEG", comment=b"Budi 3672014207010077")
     photo = SimpleUploadedFile("ktp.jpg", buffer.getvalue(), content_type="image/jpeg")
     batch = BatchFactory()
-    seeker_client.post(
-        reverse("training:register", args=[batch.pk]), {"ktp_document": photo, "diploma_document": uploads.pdf()}
+    submit(
+        seeker_client,
+        reverse("training:register", args=[batch.pk]),
+        {"ktp_document": photo, "diploma_document": uploads.pdf()},
     )
     registration = Registration.objects.get(person=seeker.person, batch=batch)
     with registration.ktp_document.open("rb") as stored:

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from disnaker.models import EducationLevel, NikClaim
 from tests.factories import PDF_BYTES, BatchFactory, RegistrationFactory, UserFactory, job_seeker
+from tests.submission import submit
 from training import services, views
 from training.models import ParticipantCertificate, Registration
 
@@ -129,7 +130,7 @@ class TestRegisterForm:
         self, seeker_client, seeker, private_files, uploads
     ):
         batch = BatchFactory()
-        response = seeker_client.post(_register_url(batch), uploads.documents())
+        response = submit(seeker_client, _register_url(batch), uploads.documents())
         registration = Registration.objects.get(person=seeker.person, batch=batch)
         assert response.status_code == 302
         assert response["Location"] == reverse("training:registration_detail", args=[registration.pk])
@@ -147,8 +148,10 @@ class TestRegisterForm:
         self, seeker_client, seeker, private_files, uploads
     ):
         batch = BatchFactory()
-        seeker_client.post(
-            _register_url(batch), {"ktp_document": uploads.png(name="ktp.pdf"), "diploma_document": uploads.pdf()}
+        submit(
+            seeker_client,
+            _register_url(batch),
+            {"ktp_document": uploads.png(name="ktp.pdf"), "diploma_document": uploads.pdf()},
         )
         registration = Registration.objects.get(person=seeker.person, batch=batch)
         assert registration.ktp_document.name.endswith(".png")
@@ -156,7 +159,9 @@ class TestRegisterForm:
     def test_a_text_file_renamed_pdf_is_refused_beside_the_field(self, seeker_client, private_files, uploads):
         batch = BatchFactory()
         fake = SimpleUploadedFile("ktp.pdf", b"Ini hanya teks, bukan PDF.\n", content_type="application/pdf")
-        response = seeker_client.post(_register_url(batch), {"ktp_document": fake, "diploma_document": uploads.png()})
+        response = submit(
+            seeker_client, _register_url(batch), {"ktp_document": fake, "diploma_document": uploads.png()}
+        )
         html = _html(response)
         assert response.status_code == 200
         assert not Registration.objects.exists()
@@ -173,7 +178,7 @@ class TestRegisterForm:
     def test_a_file_over_2_mb_is_refused(self, seeker_client, private_files, uploads):
         batch = BatchFactory()
         big = uploads.pdf(name="ijazah.pdf", size=2 * 1024 * 1024 + 1)
-        response = seeker_client.post(_register_url(batch), {"ktp_document": uploads.pdf(), "diploma_document": big})
+        response = submit(seeker_client, _register_url(batch), {"ktp_document": uploads.pdf(), "diploma_document": big})
         html = _html(response)
         assert 'id="id_diploma_document_error"' in html
         assert "paling besar 2 MB" in html
@@ -182,11 +187,11 @@ class TestRegisterForm:
     def test_a_file_of_exactly_2_mb_is_accepted(self, seeker_client, seeker, private_files, uploads):
         batch = BatchFactory()
         exact = uploads.pdf(name="ijazah.pdf", size=2 * 1024 * 1024)
-        seeker_client.post(_register_url(batch), {"ktp_document": uploads.pdf(), "diploma_document": exact})
+        submit(seeker_client, _register_url(batch), {"ktp_document": uploads.pdf(), "diploma_document": exact})
         assert Registration.objects.filter(person=seeker.person, batch=batch).exists()
 
     def test_both_documents_are_required(self, seeker_client, private_files, uploads):
-        html = _html(seeker_client.post(_register_url(BatchFactory()), {"ktp_document": uploads.pdf()}))
+        html = _html(submit(seeker_client, _register_url(BatchFactory()), {"ktp_document": uploads.pdf()}))
         assert 'id="id_diploma_document_error"' in html
         assert "Bidang ini tidak boleh kosong" in html
         assert not Registration.objects.exists()
@@ -259,7 +264,7 @@ class TestEligibilityMessages:
     def test_posting_while_not_eligible_registers_nothing(self, client, private_files, uploads):
         batch = BatchFactory()
         client.force_login(job_seeker(person=seeker_person(kelurahan=None)))
-        response = client.post(_register_url(batch), uploads.documents())
+        response = submit(client, _register_url(batch), uploads.documents())
         assert response.status_code == 200
         assert not Registration.objects.exists()
 
@@ -283,7 +288,7 @@ class TestReserveList:
 
     def test_ticking_it_makes_the_person_reserve_number_1(self, seeker_client, seeker, private_files, uploads):
         batch = self._full_first_come_batch()
-        response = seeker_client.post(_register_url(batch), uploads.documents() | {"join_reserve": "on"})
+        response = submit(seeker_client, _register_url(batch), uploads.documents() | {"join_reserve": "on"})
         registration = Registration.objects.get(person=seeker.person, batch=batch)
         assert response.status_code == 302
         assert (registration.status, registration.reserve_rank) == ("reserve", 1)
@@ -292,7 +297,7 @@ class TestReserveList:
 
     def test_not_ticking_it_explains_why_nothing_happened(self, seeker_client, seeker, private_files, uploads):
         batch = self._full_first_come_batch()
-        response = seeker_client.post(_register_url(batch), uploads.documents())
+        response = submit(seeker_client, _register_url(batch), uploads.documents())
         html = _html(response)
         assert response.status_code == 200
         assert "Angkatan ini sudah penuh. Centang “masuk daftar cadangan”" in html
@@ -317,7 +322,7 @@ class TestReserveList:
             return real_create(**kwargs)
 
         monkeypatch.setattr(views.services, "registration_create", someone_else_first)
-        html = _html(seeker_client.post(_register_url(batch), uploads.documents()))
+        html = _html(submit(seeker_client, _register_url(batch), uploads.documents()))
         assert "Angkatan ini sudah penuh, begitu pula daftar cadangannya" in html
         assert "Centang" not in html
         assert 'name="join_reserve"' not in html
@@ -338,8 +343,8 @@ class TestReserveList:
 class TestDoubleSubmit:
     def test_a_second_submit_is_a_form_error_not_a_500(self, seeker_client, seeker, private_files, uploads):
         batch = BatchFactory()
-        assert seeker_client.post(_register_url(batch), uploads.documents()).status_code == 302
-        response = seeker_client.post(_register_url(batch), uploads.documents())
+        assert submit(seeker_client, _register_url(batch), uploads.documents()).status_code == 302
+        response = submit(seeker_client, _register_url(batch), uploads.documents())
         assert response.status_code == 200
         assert "Anda sudah terdaftar di angkatan ini." in _html(response)
         assert Registration.objects.filter(person=seeker.person).count() == 1
@@ -357,7 +362,7 @@ class TestDoubleSubmit:
             return real_create(**kwargs)
 
         monkeypatch.setattr(views.services, "registration_create", other_request_wins)
-        response = seeker_client.post(_register_url(batch), uploads.documents())
+        response = submit(seeker_client, _register_url(batch), uploads.documents())
         assert response.status_code == 200
         assert "Anda sudah terdaftar di angkatan ini." in _html(response)
 
@@ -371,15 +376,15 @@ class TestDoubleSubmit:
             client.force_login(seeker)
         barrier, results = threading.Barrier(2), []
 
-        def submit(client):
+        def send(client):
             try:
                 barrier.wait(timeout=10)
-                response = client.post(_register_url(batch), uploads.documents())
+                response = submit(client, _register_url(batch), uploads.documents())
                 results.append((response.status_code, _html(response)))
             finally:
                 connection.close()
 
-        threads = [threading.Thread(target=submit, args=[c]) for c in clients]
+        threads = [threading.Thread(target=send, args=[c]) for c in clients]
         for thread in threads:
             thread.start()
         for thread in threads:

@@ -30,6 +30,7 @@ from tests.factories import (
     VocationFactory,
     make_nik,
 )
+from tests.submission import submit
 from tests.training.conftest import login_in_english
 from training.alumni import STATUS_UNKNOWN, alumni_search
 from training.models import Attendance, Batch, ParticipantCertificate, Registration, TracerResponse
@@ -134,7 +135,7 @@ def test_walk_in_creates_the_person_and_the_registration(as_role):
     batch = BatchFactory()
     page = client.get(reverse("training:staff_walk_in"), {"batch": batch.pk})
     assert page.status_code == 200 and page.context["form"]["batch"].value() == str(batch.pk)
-    response = client.post(reverse("training:staff_walk_in"), _walk_in_data(batch))
+    response = submit(client, reverse("training:staff_walk_in"), _walk_in_data(batch))
     registration = Registration.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("admin:training_registration_change", args=[registration.pk])
@@ -145,7 +146,7 @@ def test_walk_in_creates_the_person_and_the_registration(as_role):
 def test_walk_in_refuses_a_bidi_override_in_the_name_and_an_emoji_in_the_place_of_birth(as_role):
     client = as_role(TRAINING_OFFICER)
     data = _walk_in_data(BatchFactory(), name="Siti\u202e Nurhaliza", birth_place="Cilegon 🏭")
-    response = client.post(reverse("training:staff_walk_in"), data)
+    response = submit(client, reverse("training:staff_walk_in"), data)
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert "U+202E" in errors["name"][0] and "“🏭”" in errors["birth_place"][0]
@@ -157,7 +158,7 @@ def test_walk_in_with_documents_keeps_them_private(as_role, files):
 
     client = as_role(TRAINING_OFFICER)
     data = _walk_in_data(BatchFactory()) | {"ktp_document": SimpleUploadedFile("3672014207010077.pdf", PDF)}
-    assert client.post(reverse("training:staff_walk_in"), data).status_code == 302
+    assert submit(client, reverse("training:staff_walk_in"), data).status_code == 302
     registration = Registration.objects.get()
     assert registration.ktp_document and "3672" not in registration.ktp_document.name
     document = client.get(reverse("training:staff_document", args=[registration.pk, "ktp"]))
@@ -169,7 +170,7 @@ def test_walk_in_uses_the_known_person_when_name_and_birth_date_match(as_role):
     batch = BatchFactory()
     data = _walk_in_data(batch)
     known = PersonFactory(nik=data["nik"], name="SITI NURHALIZA", sex="P", birth_date=datetime.date(2001, 7, 2))
-    assert client.post(reverse("training:staff_walk_in"), data).status_code == 302
+    assert submit(client, reverse("training:staff_walk_in"), data).status_code == 302
     assert Person.objects.count() == 1
     assert Registration.objects.get().person == known
 
@@ -178,7 +179,7 @@ def test_walk_in_with_a_known_nik_but_another_name_is_an_error_beside_the_nik(as
     client = as_role(TRAINING_OFFICER)
     data = _walk_in_data(BatchFactory())
     PersonFactory(nik=data["nik"], name="Dewi Sartika", sex="P", birth_date=datetime.date(2001, 7, 2))
-    response = client.post(reverse("training:staff_walk_in"), data)
+    response = submit(client, reverse("training:staff_walk_in"), data)
     assert response.status_code == 200
     assert "another name or date of birth" in str(response.context["form"].errors["nik"])
     assert not Registration.objects.exists()
@@ -188,7 +189,7 @@ def test_a_refused_walk_in_registration_leaves_no_person_behind(as_role):
     client = as_role(TRAINING_OFFICER)
     batch = BatchFactory()
     data = _walk_in_data(batch, kelurahan="")  # lives outside the city: the batch is for residents
-    response = client.post(reverse("training:staff_walk_in"), data)
+    response = submit(client, reverse("training:staff_walk_in"), data)
     assert response.status_code == 200
     assert response.context["form"].errors["kelurahan"]
     assert not Person.objects.filter(nik=data["nik"]).exists()
@@ -197,7 +198,7 @@ def test_a_refused_walk_in_registration_leaves_no_person_behind(as_role):
 
 def test_walk_in_shows_a_wrong_sex_for_the_nik_beside_the_field(as_role):
     client = as_role(TRAINING_OFFICER)
-    response = client.post(reverse("training:staff_walk_in"), _walk_in_data(BatchFactory(), sex="L"))
+    response = submit(client, reverse("training:staff_walk_in"), _walk_in_data(BatchFactory(), sex="L"))
     assert response.status_code == 200
     assert "sex" in response.context["form"].errors
     assert not Person.objects.exists()
@@ -211,7 +212,7 @@ def test_walk_in_get_never_registers(as_role):
 
 @pytest.mark.parametrize("role", [HEAD_OF_OFFICE, PLACEMENT_OFFICER])
 def test_read_only_roles_cannot_post_a_walk_in(as_role, role):
-    response = as_role(role).post(reverse("training:staff_walk_in"), _walk_in_data(BatchFactory()))
+    response = submit(as_role(role), reverse("training:staff_walk_in"), _walk_in_data(BatchFactory()))
     assert response.status_code == 403
     assert not Person.objects.exists()
 
