@@ -174,9 +174,9 @@ def _decide_registration(registration: Registration, *, join_reserve: bool, now:
         if not _place(registration, batch, now):
             raise _batch_full_error()
     try:
-        with transaction.atomic():
-            registration.save()
+        registration.save()  # no savepoint: a refused insert rolls the whole decision back
     except IntegrityError:
+        # Registered meanwhile by another request of theirs: the unique constraint refused the insert.
         raise ValidationError(_("You are already registered for this batch."), code="duplicate") from None
     _notify(registration)
 

@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -101,6 +102,7 @@ def _batch_full_problem(batch) -> list[dict]:
     return []
 
 
+@transaction.non_atomic_requests  # the service's own transaction holds the batch lock, no longer
 @person_required
 @limit_posts(group="training-registration", rate_setting="RATELIMIT_REGISTRATION", keys=("user", "ip"))
 @require_http_methods(["GET", "POST"])
@@ -126,7 +128,10 @@ def register(request, pk):
         else:
             messages.success(request, _("Your registration has been received."))
             return redirect("training:registration_detail", pk=registration.pk)
-    context = {"batch": batch, "form": form, "problems": problems, "offer_reserve": selectors.offers_reserve(batch)}
+    context = {
+        "batch": batch, "person": person, "form": form, "problems": problems,
+        "offer_reserve": selectors.offers_reserve(batch),
+    }  # fmt: skip
     return render(request, "training/register.html", context)
 
 
