@@ -39,6 +39,7 @@ and ``programmes``; every database check holds. The exit status is 1 when a goal
 """
 
 import argparse
+import collections
 import datetime
 import html
 import http.client
@@ -145,18 +146,25 @@ def cookies_set(response) -> dict[str, str]:
 
 
 class Crowd:
-    """Seekers taken in turn by ``connections`` threads, each with its own keep-alive connection."""
+    """The seekers in two waves over ``connections`` keep-alive connections (a thread each): every
+    seeker loads the form, then every seeker posts it, as when a batch opens at an announced time."""
 
     def __init__(self, port, seekers, files, refusal, connections):
         self.port, self.files, self.refusal, self.connections = port, files, refusal, connections
-        self.todo = queue.SimpleQueue()
-        for seeker in seekers:
-            self.todo.put(seeker)
+        self.seekers = seekers
         self.get_ms, self.post_ms, self.errors, self.outcomes = [], [], [], {}
         self.lock = threading.Lock()
 
-    def run(self) -> float:
-        threads = [threading.Thread(target=self._work) for _ in range(self.connections)]
+    def run(self) -> tuple[float, float]:
+        """Seconds of the loading wave and of the posting wave."""
+        loaded = self._wave(self._load, self.seekers)
+        return loaded, self._wave(self._post, [seeker for seeker in self.seekers if "body" in seeker])
+
+    def _wave(self, step, seekers) -> float:
+        todo = queue.SimpleQueue()
+        for seeker in seekers:
+            todo.put(seeker)
+        threads = [threading.Thread(target=self._work, args=(step, todo)) for _ in range(self.connections)]
         started = time.perf_counter()
         for thread in threads:
             thread.start()
@@ -164,15 +172,15 @@ class Crowd:
             thread.join()
         return time.perf_counter() - started
 
-    def _work(self):
+    def _work(self, step, todo):
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
         while True:
             try:
-                seeker = self.todo.get_nowait()
+                seeker = todo.get_nowait()
             except queue.Empty:
                 break
             try:
-                self._one(connection, seeker)
+                step(connection, seeker)
             except (OSError, http.client.HTTPException, ValueError) as error:
                 with self.lock:
                     self.errors.append(f"{seeker['path']}: {type(error).__name__}: {error}")
@@ -187,7 +195,8 @@ class Crowd:
         content = response.read()
         return response, content, (time.perf_counter() - started) * 1000
 
-    def _one(self, connection, seeker):
+    def _load(self, connection, seeker):
+        """GET the form with the session cookie; keep the cookies and the body to post."""
         cookie = {"sessionid": seeker["session"]}
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in cookie.items())}
         response, content, elapsed = self._request(connection, "GET", seeker["path"], headers)
@@ -195,21 +204,19 @@ class Crowd:
             self.get_ms.append(elapsed)
         if response.status != 200:
             raise ValueError(f"GET answered {response.status}")
-        page = content.decode()
-        if FORM.search(page) is None and self.refusal in page:
-            # Seats and reserve list were gone when the page loaded: it says so and shows no form.
-            with self.lock:
-                self.outcomes[seeker["person"]] = "refused"
-            return
         cookie |= cookies_set(response)
-        fields = form_fields(page)
-        body = multipart(fields, self.files)
-        headers = {
+        seeker["body"] = multipart(form_fields(content.decode()), self.files)
+        seeker["headers"] = {
             "Cookie": "; ".join(f"{k}={v}" for k, v in cookie.items()),
             "Content-Type": f"multipart/form-data; boundary={BOUNDARY}",
             "Referer": f"http://127.0.0.1:{self.port}{seeker['path']}",
         }
-        response, content, elapsed = self._request(connection, "POST", seeker["path"], headers, body)
+
+    def _post(self, connection, seeker):
+        """POST the form once: a 302 to the registration, or a 200 that says the batch is full."""
+        response, content, elapsed = self._request(
+            connection, "POST", seeker["path"], seeker["headers"], seeker["body"]
+        )
         with self.lock:
             self.post_ms.append(elapsed)
         if response.status == 302 and "/akun/" in (response.getheader("Location") or ""):
@@ -226,7 +233,7 @@ class Crowd:
 
 BATCH_ID = re.compile(r'"training_batch"\."id" = (\d+)')
 WAITERS = """
-SELECT pid, query, pg_blocking_pids(pid) FROM pg_stat_activity
+SELECT pid, query, pg_blocking_pids(pid), wait_event FROM pg_stat_activity
 WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()
 """
 BATCH_ROW_LOCKS = """
@@ -247,6 +254,7 @@ class LockSampler(threading.Thread):
             cursor.execute("CREATE EXTENSION IF NOT EXISTS pgrowlocks")
         self.stop = threading.Event()
         self.samples, self.waiters, self.batch_waiters, self.across, self.programme_locked = 0, [], [], 0, 0
+        self.other = collections.Counter()  # waits not on a batch row: the lock and the start of the query
 
     def run(self):
         with self.connection.cursor() as cursor:
@@ -255,9 +263,12 @@ class LockSampler(threading.Thread):
                 waiting = cursor.fetchall()
                 cursor.execute("SELECT count(*) FROM pgrowlocks('training_programme')")
                 self.programme_locked += cursor.fetchone()[0] > 0
-                on_batch = [
-                    (int(m.group(1)), blockers) for _, query, blockers in waiting if (m := BATCH_ID.search(query))
-                ]
+                on_batch = []
+                for _, query, blockers, event in waiting:
+                    if match := BATCH_ID.search(query):
+                        on_batch.append((int(match.group(1)), blockers))
+                    else:
+                        self.other[f"{event}: {' '.join(query.split())[:70]}"] += 1
                 across = 0
                 if on_batch:
                     cursor.execute(BATCH_ROW_LOCKS)
@@ -284,6 +295,7 @@ class LockSampler(threading.Thread):
             "all_mean": statistics.fmean(self.waiters) if self.waiters else 0.0,
             "across": self.across,
             "programme_locked": self.programme_locked,
+            "other": self.other.most_common(3),
         }
 
 
@@ -490,7 +502,7 @@ def run_crowd(args, people, session_of, batches, files, refusal, media_root):
     cpu_after = resource.getrusage(resource.RUSAGE_SELF)
     locks = sampler.result()
     client_cpu = (cpu_after.ru_utime - cpu.ru_utime) + (cpu_after.ru_stime - cpu.ru_stime)
-    return crowd, seconds, locks, client_cpu, assigned
+    return crowd, seconds, locks, client_cpu / sum(seconds), assigned
 
 
 def ceiling(wrk, args, tmp) -> float:
@@ -565,7 +577,8 @@ def main() -> int:
                 ceilings.append(ceiling(wrk, args, tmp))
                 results.append((name, crowd, seconds, locks, client_cpu, failures, (ceilings[-2] + ceilings[-1]) / 2))
                 print(
-                    f"{SCENARIOS[name]}: {len(crowd.post_ms) / seconds:.0f} POSTs/s; ceiling {ceilings[-1]:.0f} req/s",
+                    f"{SCENARIOS[name]}: {len(crowd.post_ms) / seconds[1]:.0f} POSTs/s; "
+                    f"ceiling {ceilings[-1]:.0f} req/s",
                     flush=True,
                 )
         finally:
@@ -590,28 +603,28 @@ def flush_queue(redis_url: str) -> None:
 
 
 def report(name, crowd, seconds, locks, client_cpu, failures, beside, args) -> list[str]:
-    posts = len(crowd.post_ms) / seconds
+    """Prints one scenario; returns its missed goals."""
+    posts = len(crowd.post_ms) / seconds[1]
     outcomes = list(crowd.outcomes.values())
-    print(f"\n== {SCENARIOS[name]}: {args.seekers} job seekers, {args.connections} connections, {seconds:.1f} s ==")
-    print(f"{'':<6} {'count':>6} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}")
-    for label, values in (("GET", crowd.get_ms), ("POST", crowd.post_ms)):
+    print(f"\n== {SCENARIOS[name]}: {args.seekers} job seekers, {args.connections} connections ==")
+    print(f"{'':<6} {'count':>6} {'seconds':>7} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}")
+    for label, values, wave in (("GET", crowd.get_ms, seconds[0]), ("POST", crowd.post_ms, seconds[1])):
         print(
-            f"{label:<6} {len(values):>6} {len(values) / seconds:>7.1f} {percentile(values, 0.5):>7.0f} "
+            f"{label:<6} {len(values):>6} {wave:>7.1f} {len(values) / wave:>7.1f} {percentile(values, 0.5):>7.0f} "
             f"{percentile(values, 0.95):>7.0f} {percentile(values, 0.99):>7.0f}"
         )
     print(
-        f"all requests {(len(crowd.get_ms) + len(crowd.post_ms)) / seconds:.1f} req/s; errors {len(crowd.errors)}; "
-        f"registered {outcomes.count('registered')}, refused with the message {outcomes.count('refused')}"
+        f"errors {len(crowd.errors)}; registered {outcomes.count('registered')}, "
+        f"refused with the message {outcomes.count('refused')}; client CPU {client_cpu:.0%} of one core"
     )
-    print(
-        f"POSTs/s {posts:.1f} = {posts / beside:.1%} of the ceiling beside it ({beside:.0f} req/s); "
-        f"client CPU {client_cpu / seconds:.0%} of one core"
-    )
+    print(f"POSTs/s {posts:.1f} = {posts / beside:.1%} of the ceiling beside it ({beside:.0f} req/s)")
     print(
         f"lock waits ({locks['samples']} samples every {SAMPLE_SECONDS * 1000:.0f} ms): on a batch row "
         f"{locks['mean']:.2f} waiting on average, {locks['max']} at most; any lock {locks['all_mean']:.2f} on average; "
         f"waits across batches {locks['across']}; samples with a programme row locked {locks['programme_locked']}"
     )
+    for wait, count in locks["other"]:
+        print(f"  other lock wait, {count} samples: {wait}")
     for error in crowd.errors[:5]:
         print(f"  error: {error}")
     print("database checks: " + ("all hold" if not failures else "; ".join(failures)))
@@ -625,7 +638,7 @@ def report(name, crowd, seconds, locks, client_cpu, failures, beside, args) -> l
             if percentile(values, 0.95) >= P95_LIMIT_MS:
                 missed.append(f"{name}: {label} p95 {percentile(values, 0.95):.0f} ms")
     if name in ("batches", "programmes") and locks["across"]:
-        missed.append(f"{name}: lock waits across batches ({locks['across']})")
+        missed.append(f"{name}: {locks['across']} lock waits across batches")
     missed += [f"{name}: {failure}" for failure in failures]
     return missed
 
