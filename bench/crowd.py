@@ -231,14 +231,18 @@ class Crowd:
 
 # --- Lock waits ------------------------------------------------------------------------------------
 
-BATCH_ID = re.compile(r'"training_batch"\."id" = (\d+)')
+# Every backend waiting for a row lock holds or awaits the tuple lock of that row (PostgreSQL takes it
+# before waiting for the holder's transaction): its relation and ctid say which row. The query text
+# cannot say it: pg_stat_activity cuts it at 1 kB, before the WHERE of the batch's long SELECT.
 WAITERS = """
-SELECT pid, query, pg_blocking_pids(pid), wait_event FROM pg_stat_activity
-WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()
+SELECT a.pid, pg_blocking_pids(a.pid), l.relation::regclass::text, l.page, l.tuple, a.wait_event, left(a.query, 70)
+FROM pg_stat_activity a LEFT JOIN pg_locks l ON l.pid = a.pid AND l.locktype = 'tuple'
+WHERE a.datname = current_database() AND a.wait_event_type = 'Lock' AND a.pid <> pg_backend_pid()
 """
 BATCH_ROW_LOCKS = """
-SELECT b.id, l.pids FROM pgrowlocks('training_batch') l JOIN training_batch b ON b.ctid = l.locked_row
+SELECT b.id, b.ctid::text, l.pids FROM pgrowlocks('training_batch') l JOIN training_batch b ON b.ctid = l.locked_row
 """
+TUPLE_OF = """SELECT id FROM training_batch WHERE ctid = %s::tid"""
 
 
 class LockSampler(threading.Thread):
@@ -263,21 +267,29 @@ class LockSampler(threading.Thread):
                 waiting = cursor.fetchall()
                 cursor.execute("SELECT count(*) FROM pgrowlocks('training_programme')")
                 self.programme_locked += cursor.fetchone()[0] > 0
-                on_batch = []
-                for _, query, blockers, event in waiting:
-                    if match := BATCH_ID.search(query):
-                        on_batch.append((int(match.group(1)), blockers))
+                on_batch, line, across = [], {}, 0
+                for pid, blockers, relation, page, tuple_, event, query in waiting:
+                    if relation == "training_batch":
+                        cursor.execute(TUPLE_OF, [f"({page},{tuple_})"])
+                        row = cursor.fetchone()
+                        line[pid] = row[0] if row else None
+                        on_batch.append((line[pid], blockers))
+                    elif relation == "training_programme":
+                        across += 1  # held up by a lock on the programme: another batch's decision
                     else:
-                        self.other[f"{event}: {' '.join(query.split())[:70]}"] += 1
-                across = 0
+                        self.other[f"{relation or event}: {' '.join(query.split())}"] += 1
                 if on_batch:
                     cursor.execute(BATCH_ROW_LOCKS)
                     held = {}
-                    for batch_id, pids in cursor.fetchall():
+                    for batch_id, _ctid, pids in cursor.fetchall():
                         for pid in pids:
                             held.setdefault(pid, set()).add(batch_id)
-                    across = sum(
-                        1 for batch_id, blockers in on_batch if not any(batch_id in held.get(p, ()) for p in blockers)
+                    # Waiting for a batch row that none of its blockers holds or queues for: held up by
+                    # another batch.
+                    across += sum(
+                        1
+                        for batch_id, blockers in on_batch
+                        if not any(batch_id in held.get(p, ()) or line.get(p) == batch_id for p in blockers)
                     )
                 self.samples += 1
                 self.waiters.append(len(waiting))
