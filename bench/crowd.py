@@ -14,16 +14,17 @@ named ``bench-crowd-…@example.org``, logged in up front) as ``--seekers``:
 - ``batches``: five batches of one programme, the seekers spread over them in turn;
 - ``programmes``: one batch in each of five programmes, likewise.
 
-Each seeker, over one of ``--connections`` keep-alive connections (a thread each, ``http.client``),
-GETs the registration form (its session cookie made beforehand), takes the CSRF cookie and every
-hidden field of the form, and POSTs the form back once with a KTP photo (a JPEG, re-encoded by the
+The crowd comes in two waves over ``--connections`` keep-alive connections (a thread each,
+``http.client``): every seeker GETs the registration form (its session cookie made beforehand) and
+keeps the CSRF cookie and every hidden field of the form; then, as when registration opens at an
+announced time, every seeker POSTs the form back once with a KTP photo (a JPEG, re-encoded by the
 portal) and a diploma (a PDF, parsed by the portal), ticking "join the reserve list" as a seeker who
 wants any place would. A POST answered 302 to the registration is a registration; a 200 that says the
 batch and its reserve list are full is a clear refusal; anything else is an error.
 
 While the crowd runs, PostgreSQL is sampled every 50 ms: backends waiting for a lock, those waiting
-to lock a batch row, and among them those whose blockers hold no lock on that batch (they wait
-because of another batch: a lock on the programme row, say). ``pgrowlocks`` (a contrib extension,
+for a batch row, and among them those held up across batches (waiting for a batch row that none of
+their blockers holds or queues for, or for a programme row). ``pgrowlocks`` (a contrib extension,
 created if missing) tells which rows the blockers hold. The one-row ceiling (``/bench/ceiling/``,
 with wrk) runs before the first scenario and after each one.
 
