@@ -23,8 +23,8 @@ wants any place would. A POST answered 302 to the registration is a registration
 batch and its reserve list are full is a clear refusal; anything else is an error.
 
 While the crowd runs, PostgreSQL is sampled every 50 ms: backends waiting for a lock, those waiting
-for a batch row, and among them those held up across batches (waiting for a batch row that none of
-their blockers holds or queues for, or for a programme row). ``pgrowlocks`` (a contrib extension,
+for a batch row, and among them those held up across batches (waiting for a programme row, or for a
+batch row while their blockers hold or queue for other batch rows only). ``pgrowlocks`` (a contrib extension,
 created if missing) tells which rows the blockers hold. The one-row ceiling (``/bench/ceiling/``,
 with wrk) runs before the first scenario and after each one.
 
@@ -285,13 +285,13 @@ class LockSampler(threading.Thread):
                     for batch_id, _ctid, pids in cursor.fetchall():
                         for pid in pids:
                             held.setdefault(pid, set()).add(batch_id)
-                    # Waiting for a batch row that none of its blockers holds or queues for: held up by
-                    # another batch.
-                    across += sum(
-                        1
-                        for batch_id, blockers in on_batch
-                        if not any(batch_id in held.get(p, ()) or line.get(p) == batch_id for p in blockers)
-                    )
+                    # Held up by another batch: its blockers hold or queue for other batch rows only. (The
+                    # two reads are not one snapshot: a blocker seen holding nothing counts as neither.)
+                    for batch_id, blockers in on_batch:
+                        rows = set()
+                        for pid in blockers:
+                            rows |= held.get(pid, set()) | ({line[pid]} if pid in line else set())
+                        across += bool(rows) and batch_id not in rows
                 self.samples += 1
                 self.waiters.append(len(waiting))
                 self.batch_waiters.append(len(on_batch))
