@@ -286,12 +286,14 @@ class LockSampler(threading.Thread):
                         for pid in pids:
                             held.setdefault(pid, set()).add(batch_id)
                     # Held up by another batch: its blockers hold or queue for other batch rows only. (The
-                    # two reads are not one snapshot: a blocker seen holding nothing counts as neither.)
+                    # reads are not one snapshot, and a tuple lock may name a row version that an update
+                    # has replaced since: what cannot be told counts as neither.)
                     for batch_id, blockers in on_batch:
                         rows = set()
                         for pid in blockers:
                             rows |= held.get(pid, set()) | ({line[pid]} if pid in line else set())
-                        across += bool(rows) and batch_id not in rows
+                        rows.discard(None)
+                        across += batch_id is not None and bool(rows) and batch_id not in rows
                 self.samples += 1
                 self.waiters.append(len(waiting))
                 self.batch_waiters.append(len(on_batch))
