@@ -3,7 +3,7 @@
     .venv/bin/python bench/load.py [--duration 20] [--connections 8] [--workers 2] [--threads 4] [--only /admin/]
         [--database-url postgres://postgres@127.0.0.1:5432/disnaker_national] [--redis-url redis://127.0.0.1:6379/0]
 
-It starts gunicorn itself (gthread workers) with the production settings (``DJANGO_DEBUG`` unset, a
+It starts gunicorn itself on a free port (gthread workers) with the production settings (``DJANGO_DEBUG`` unset, a
 secret key and allowed hosts of its own, no HTTPS redirect since it serves plain HTTP on loopback)
 plus ``bench.settings`` (the portal's URLs and ``/bench/ceiling/``), on the national database and
 Redis, and stops it at the end. Each page gets a short warm-up, then a bounded wrk run with a fixed
@@ -29,6 +29,7 @@ import os
 import secrets
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -209,7 +210,16 @@ def run_wrk(wrk: str, base: str, entries: list[dict], *, expect: str, seconds: i
     return result
 
 
+def free_port() -> int:
+    """A TCP port nothing listens on right now, chosen by the system."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def start_server(args, env: dict) -> subprocess.Popen:
+    """gunicorn on ``args.port`` (a free one, stored back into ``args``, when it is 0)."""
+    args.port = args.port or free_port()
     command = [
         PYTHON, "-m", "gunicorn", "disnaker.wsgi", "-b", f"127.0.0.1:{args.port}", "-w", str(args.workers),
         "-k", "gthread", "--threads", str(args.threads), "--timeout", "60", "--log-level", "warning",
@@ -246,7 +256,7 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
-    parser.add_argument("--port", type=int, default=8097)
+    parser.add_argument("--port", type=int, default=0, help="gunicorn's port (default: a free one)")
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL") or DEFAULT_DATABASE)
     parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0")
     parser.add_argument("--only", default="", help="only the pages whose name holds this (and the ceiling)")

@@ -256,10 +256,22 @@ class _SetPasswordView(auth_views.PasswordResetConfirmView):
 
 
 def person_of(user) -> Person | None:
-    """The person record linked to the account, or None (e.g. a NIK claim waiting for staff)."""
+    """The person record linked to the account, or None (e.g. a NIK claim waiting for staff).
+
+    A person found is kept on the user object (so read once per request: the access check, the view
+    and ``user.person`` in a template share it), with the kelurahan and education the pages show;
+    "none yet" is not kept, since a request may link one.
+    """
     if not user.is_authenticated:
         return None
-    return Person.objects.select_related("kelurahan__kecamatan", "education").filter(user=user).first()
+    relation = Person.user.field.remote_field  # user.person
+    if relation.is_cached(user) and relation.get_cached_value(user) is not None:
+        return relation.get_cached_value(user)
+    person = Person.objects.select_related("kelurahan__kecamatan", "education").filter(user=user).first()
+    if person is not None:
+        relation.set_cached_value(user, person)
+        Person.user.field.set_cached_value(person, user)
+    return person
 
 
 def latest_claim(user) -> NikClaim | None:

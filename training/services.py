@@ -1,8 +1,10 @@
 """Training workflows. Every seat decision runs inside a transaction holding the batch row lock.
 
-The lock (``select_for_update`` on the batch) serialises registrations and decisions of one
-batch, so ``seats_taken`` and the reserve ranks are read and written by one transaction at a
-time; the database's check constraint ``seats_taken <= quota`` is the last guard.
+The lock (``SELECT … FOR UPDATE OF`` the batch row alone) serialises registrations and decisions
+of one batch, so ``seats_taken`` and the reserve ranks are read and written by one transaction at
+a time; the database's check constraint ``seats_taken <= quota`` is the last guard. The programme
+is read with the batch but not locked: the batches of one programme never wait for each other.
+Work that need not be serialised (eligibility reads, storing the uploads) runs before the lock.
 """
 
 import datetime
@@ -37,7 +39,8 @@ from .models import (
 
 
 def _lock_batch(batch_id: int) -> Batch:
-    return Batch.objects.select_for_update().select_related("programme").get(pk=batch_id)
+    # A plain FOR UPDATE would lock the joined programme row too, queueing every batch of the programme.
+    return Batch.objects.select_for_update(of=("self",)).select_related("programme").get(pk=batch_id)
 
 
 def _notify(registration: Registration) -> None:
@@ -105,8 +108,26 @@ def _batch_full_error() -> ValidationError:
     )
 
 
+def _store_documents(registration: Registration, documents: dict) -> list:
+    """Writes the uploads to storage before any lock is taken; returns the stored files."""
+    stored = []
+    try:
+        for name, upload in documents.items():
+            if upload:
+                getattr(registration, name).save(upload.name, upload, save=False)
+                stored.append(getattr(registration, name))
+    except BaseException:
+        _delete_files(stored)
+        raise
+    return stored
+
+
+def _delete_files(files) -> None:
+    for file in files:
+        file.delete(save=False)
+
+
 @audited
-@transaction.atomic
 def registration_create(
     *,
     person: Person,
@@ -118,14 +139,31 @@ def registration_create(
     actor=None,
     now: datetime.datetime | None = None,
 ) -> Registration:
-    """Registers a person; a first-come batch decides the seat at once, others wait for selection."""
-    batch = _lock_batch(batch.pk)
+    """Registers a person; a first-come batch decides the seat at once, others wait for selection.
+
+    The eligibility reads and the uploads happen first, without the batch lock; only the decision
+    and the insert hold it. A refused registration leaves no file behind.
+    """
+    check_eligible(person=person, batch=batch, today=timezone.localdate(now) if now else timezone.localdate())
+    registration = Registration(person=person, batch_id=batch.pk, channel=channel, created_by=actor)
+    stored = _store_documents(registration, {"ktp_document": ktp_document, "diploma_document": diploma_document})
+    try:
+        with transaction.atomic():
+            _decide_registration(registration, join_reserve=join_reserve, now=now)
+    except BaseException:
+        _delete_files(stored)
+        raise
+    return registration
+
+
+def _decide_registration(registration: Registration, *, join_reserve: bool, now: datetime.datetime | None) -> None:
+    batch = _lock_batch(registration.batch_id)
     now = now or timezone.now()  # read after the lock, so decision times follow the decision order
-    check_eligible(person=person, batch=batch, today=timezone.localdate(now))
-    registration = Registration(
-        person=person, batch=batch, channel=channel, created_by=actor, created_at=now,
-        ktp_document=ktp_document or "", diploma_document=diploma_document or "",
-    )  # fmt: skip
+    if not batch.is_registration_open(timezone.localdate(now)):
+        # Closed or withdrawn since the eligibility check: the same errors, read again under the lock.
+        check_eligible(person=registration.person, batch=batch, today=timezone.localdate(now))
+    registration.batch = batch
+    registration.created_at = now
     if batch.selection_method == SelectionMethod.FIRST_COME:
         if batch.seats_left == 0 and not join_reserve:
             if _reserve_count(batch) >= batch.reserve_seats:
@@ -137,16 +175,11 @@ def registration_create(
         if not _place(registration, batch, now):
             raise _batch_full_error()
     try:
-        with transaction.atomic():
-            registration.save()
+        registration.save()  # no savepoint: a refused insert rolls the whole decision back
     except IntegrityError:
-        # The uploads were written before the insert failed: remove them, nothing half-saved.
-        for document in (registration.ktp_document, registration.diploma_document):
-            if document:
-                document.delete(save=False)
+        # Registered meanwhile by another request of theirs: the unique constraint refused the insert.
         raise ValidationError(_("You are already registered for this batch."), code="duplicate") from None
     _notify(registration)
-    return registration
 
 
 @audited

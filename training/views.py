@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -96,12 +97,13 @@ def _eligibility_problems(person, batch) -> list[dict]:
     return problems
 
 
-def _batch_full_problem(batch) -> list[dict]:
-    if selectors.is_full(batch) and not selectors.offers_reserve(batch):
+def _batch_full_problem(batch, offer_reserve: bool) -> list[dict]:
+    if selectors.is_full(batch) and not offer_reserve:
         return [{"message": _("This batch is full and its reserve list too. Please choose another batch.")}]
     return []
 
 
+@transaction.non_atomic_requests  # the service's own transaction holds the batch lock, no longer
 @person_required
 @limit_posts(group="training-registration", rate_setting="RATELIMIT_REGISTRATION", keys=("user", "ip"))
 @require_http_methods(["GET", "POST"])
@@ -109,7 +111,8 @@ def _batch_full_problem(batch) -> list[dict]:
 def register(request, pk):
     batch = selectors.public_batch(pk=pk)
     person = person_of(request.user)
-    problems = _eligibility_problems(person, batch) or _batch_full_problem(batch)
+    offer_reserve = selectors.offers_reserve(batch)  # counts the reserves once the seats are gone
+    problems = _eligibility_problems(person, batch) or _batch_full_problem(batch, offer_reserve)
     posted = request.method == "POST"
     form = RegistrationForm(request.POST if posted else None, request.FILES if posted else None)
     if posted and not problems and form.is_valid():
@@ -125,10 +128,14 @@ def register(request, pk):
         except ValidationError as error:
             form.add_service_error(error)
             batch.refresh_from_db(fields=["seats_taken"])  # it may have filled up meanwhile
+            offer_reserve = selectors.offers_reserve(batch)
         else:
             messages.success(request, _("Your registration has been received."))
             return redirect("training:registration_detail", pk=registration.pk)
-    context = {"batch": batch, "form": form, "problems": problems, "offer_reserve": selectors.offers_reserve(batch)}
+    context = {
+        "batch": batch, "person": person, "form": form, "problems": problems,
+        "offer_reserve": offer_reserve,
+    }  # fmt: skip
     return render(request, "training/register.html", context)
 
 
