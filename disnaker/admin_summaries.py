@@ -199,7 +199,10 @@ class SummaryAdmin(ServiceActionsMixin, HistoryAdmin, DisnakerModelAdmin):
             period=summary.period, scope=summary.scope, force=True
         ),
         log=_("Rebuild requested"),
-        done=_("%(count)d summary(ies) queued for rebuilding."),
+        done=_(
+            "%(count)d summary(ies) queued for rebuilding; what is published stays on the public page until the "
+            "new build is done."
+        ),
     )
     publish = _publish_action(True, label=_("Publish on the public statistics page"), log=_("Published"))
     unpublish = _publish_action(False, label=_("Withdraw from the public statistics page"), log=_("Withdrawn"))

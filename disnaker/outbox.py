@@ -47,6 +47,19 @@ def send(task, *args, **kwargs):
     return message
 
 
+def pending(task, *leading_args):
+    """The pending message of ``task`` whose arguments start with ``leading_args``, locked until the
+    caller's transaction ends; None if there is none (or the relay is sending it at this moment)."""
+    from .models import OutboxMessage
+
+    rows = OutboxMessage.objects.select_for_update(skip_locked=True).filter(
+        task=task.name, state=OutboxMessage.State.PENDING
+    )
+    for position, value in enumerate(leading_args):
+        rows = rows.filter(**{f"args__{position}": value})
+    return rows.order_by("created_at").first()
+
+
 def relay(*, ids=None, limit: int = RELAY_BATCH) -> int:
     """Sends pending messages (the oldest first, or those of ``ids``); stops at the first broker
     error, leaving the rest pending. Returns how many were sent."""

@@ -107,7 +107,13 @@ def summary_request(*, period: Period, scope: str = CITY, force: bool = False, n
     summary.full_clean()
     summary.save(update_fields=["state", "queued_at", "error"])
     actor_id = current_actor_id()  # the staff member who asked for it, named by the build's history
-    outbox.send(summary_build_task, summary.pk, force, actor_id)
+    waiting = outbox.pending(summary_build_task, summary.pk)
+    if waiting is None:
+        outbox.send(summary_build_task, summary.pk, force, actor_id)
+    else:  # the broker has not taken the earlier request yet: one build will do for both
+        _pk, waiting_force, waiting_actor = waiting.args
+        waiting.args = [summary.pk, waiting_force or force, actor_id or waiting_actor]
+        waiting.save(update_fields=["args"])
     return summary
 
 
@@ -206,7 +212,9 @@ def summaries_retry_stuck(*, now=None) -> list[Summary]:
     """Queues again every build queued or running for longer than SUMMARY_STUCK_AFTER (beat, each minute).
 
     Such a build lost its worker (killed before it could finish) or its task (never reached the
-    broker). Its last built figures stay published meanwhile; building twice is safe.
+    broker). Its last built figures stay published meanwhile; building twice is safe. A build whose
+    message still waits in the outbox for the broker is left to the relay: queuing it again each
+    minute would build it as many times once the broker is back.
     """
     now = now or timezone.now()
     stuck = Summary.objects.stuck(now=now).values_list("pk", flat=True)
@@ -216,8 +224,14 @@ def summaries_retry_stuck(*, now=None) -> list[Summary]:
 
 @transaction.atomic
 def _retry_if_stuck(*, summary_id: int, now) -> Summary | None:
+    from .tasks import summary_build_task
+
     summary = Summary.objects.select_for_update().get(pk=summary_id)
     if not summary.is_stuck(now=now):  # it moved on since the sweep looked
+        return None
+    if outbox.pending(summary_build_task, summary.pk) is not None:
+        # Its build waits in the outbox for the broker: the relay sends it once the broker answers.
+        log.warning("summary %s stuck in %s: its build waits for the broker", summary_id, summary.state)
         return None
     log.warning("summary %s stuck in %s since %s: queued again", summary_id, summary.state, summary.last_activity)
     summary.state = Summary.State.QUEUED  # no worker is running it any more

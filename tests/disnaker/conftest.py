@@ -16,6 +16,7 @@ from lpk_registry.models import (
     SupervisionParticipation,
 )
 from placement.models import Apprenticeship, JobSeekerCard, LayoffReport, Placement
+from tests.conftest import free_port
 from tests.factories import (
     BatchFactory,
     CompanyFactory,
@@ -35,6 +36,15 @@ TODAY = datetime.date(2026, 11, 15)
 
 def at(year, month, day, hour=10, minute=0) -> datetime.datetime:
     return datetime.datetime(year, month, day, hour, minute, tzinfo=WIB)
+
+
+@pytest.fixture
+def broker_down(monkeypatch):
+    """Tasks go to a broker on a port nothing listens on."""
+    from disnaker.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", False)
+    monkeypatch.setitem(app.conf, "broker_url", f"redis://127.0.0.1:{free_port()}/0")
 
 
 @pytest.fixture

@@ -11,8 +11,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
-from disnaker import summaries, tasks
-from disnaker.models import Summary
+from disnaker import outbox, summaries, tasks
+from disnaker.audit import acting_as_id
+from disnaker.celery import app
+from disnaker.models import OutboxMessage, Summary
 from disnaker.periods import Period
 from disnaker.roles import ADMIN
 from tests.training.conftest import login_in_english
@@ -218,3 +220,55 @@ def test_the_demo_builds_every_period_with_its_pdf(city, summary_files):
     built = Summary.objects.all()
     assert built.count() >= 12
     assert [summary.period.key for summary in built if not summary.pdf] == []
+
+
+# --- A build waiting for the broker is queued once ---------------------------------------------
+
+
+def _builds_in_outbox() -> list[OutboxMessage]:
+    return list(OutboxMessage.objects.filter(task=tasks.summary_build_task.name).order_by("created_at"))
+
+
+def test_the_sweep_adds_no_build_while_the_first_waits_for_the_broker(
+    city, broker_down, summary_files, django_capture_on_commit_callbacks, monkeypatch
+):
+    published = _published()
+    asked = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True):  # staff rebuild it while the broker is down
+        summaries.summary_request(period=OCTOBER, force=True, now=asked)
+    for minute in range(1, 11):  # the beat's sweep, each minute of a ten-minute outage
+        with django_capture_on_commit_callbacks(execute=True):
+            assert summaries.summaries_retry_stuck(now=asked + STUCK + datetime.timedelta(minutes=minute)) == []
+    [waiting] = _builds_in_outbox()
+    assert (waiting.state, waiting.args[:2]) == (OutboxMessage.State.PENDING, [published.pk, True])
+    assert Summary.objects.get(pk=published.pk).is_stuck(now=asked + 2 * STUCK)  # the admin shows it stuck
+
+    monkeypatch.setitem(app.conf, "task_always_eager", True)  # the broker is back (run here)
+    assert outbox.relay() == 1
+    rebuilt = Summary.objects.get(pk=published.pk)
+    assert (rebuilt.state, rebuilt.builds, rebuilt.is_published) == (Summary.State.DONE, 2, True)
+    assert [message.state for message in _builds_in_outbox()] == [OutboxMessage.State.DONE]
+    assert summary_files.listdir("summaries")[1] == ["city-2026-10.pdf"]
+
+
+def test_a_rebuild_asked_again_before_the_broker_took_the_first_is_one_build(
+    city, staff_user, django_capture_on_commit_callbacks
+):
+    staff = staff_user(ADMIN)
+    with django_capture_on_commit_callbacks():  # not yet sent
+        summaries.summary_request(period=OCTOBER)
+        with acting_as_id(staff.pk):
+            summaries.summary_request(period=OCTOBER, force=True)
+    [waiting] = _builds_in_outbox()
+    row = summaries._row_for(OCTOBER, summaries.CITY)
+    assert waiting.args == [row.pk, True, staff.pk]  # rebuilt even if frozen, on behalf of who asked last
+
+
+def test_a_build_sent_to_the_broker_does_not_hold_back_the_next_request(
+    city, eager, summary_files, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        summaries.summary_request(period=OCTOBER, force=True)
+    with django_capture_on_commit_callbacks():
+        summaries.summary_request(period=OCTOBER, force=True)
+    assert [message.state for message in _builds_in_outbox()] == [OutboxMessage.State.DONE, OutboxMessage.State.PENDING]
