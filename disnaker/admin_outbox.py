@@ -2,12 +2,12 @@
 
 from django.contrib import admin
 
-from .admin_site import DisnakerModelAdmin
+from .admin_site import DisnakerModelAdmin, ReadOnlyAdminMixin
 from .models import OutboxMessage
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(DisnakerModelAdmin):
+class OutboxMessageAdmin(ReadOnlyAdminMixin, DisnakerModelAdmin):
     list_display = ("created_at", "task", "state", "attempts", "sent_at", "done_at", "last_error")
     list_select_related = ()
     search_fields = ("task", "=id")
@@ -16,12 +16,3 @@ class OutboxMessageAdmin(DisnakerModelAdmin):
     readonly_fields = fields
     date_hierarchy = "created_at"
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

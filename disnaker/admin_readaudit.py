@@ -3,12 +3,12 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .admin_site import DisnakerModelAdmin
+from .admin_site import DisnakerModelAdmin, ReadOnlyAdminMixin
 from .models import DataAccess
 
 
 @admin.register(DataAccess)
-class DataAccessAdmin(DisnakerModelAdmin):
+class DataAccessAdmin(ReadOnlyAdminMixin, DisnakerModelAdmin):
     list_display = ("at", "user", "kind", "person", "what", "row_count", "view_name")
     list_select_related = ("user", "person")
     search_fields = ("user__username", "user__first_name", "user__last_name", "person__name", "what")
@@ -22,12 +22,3 @@ class DataAccessAdmin(DisnakerModelAdmin):
     def people_in_it(self, obj):
         names = [str(person) for person in obj.people.order_by("name")[:200]]
         return ", ".join(names) or "-"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -403,6 +403,20 @@ def related_count(model, field: str, *, total=None):
     return Coalesce(Subquery(value, output_field=IntegerField()), 0)
 
 
+class ReadOnlyAdminMixin:
+    """A record kept as written (a log, a ledger, an audit trail): listed and opened, never added,
+    changed or deleted in the admin, whatever the role."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class DisnakerModelAdmin(IdsCheckedAutocompleteMixin, admin.ModelAdmin):
     """House defaults for every ModelAdmin: cheap counts, indexed searches, no facet counts.
 

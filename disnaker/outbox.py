@@ -134,6 +134,16 @@ def _keep_pending(message, error: Exception) -> None:
     message.save(update_fields=["state", "sent_at", "attempts", "last_error"])
 
 
+def purge_done(*, now: datetime.datetime | None = None) -> int:
+    """Removes messages done more than ``OUTBOX_KEEP_DAYS`` ago (long past any redelivery); safe to
+    run twice. Pending and sent messages stay until they are done."""
+    from .models import OutboxMessage
+
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.OUTBOX_KEEP_DAYS)
+    deleted, _rows = OutboxMessage.objects.filter(state=OutboxMessage.State.DONE, done_at__lt=cutoff).delete()
+    return deleted
+
+
 def relay_at_worker_start(**_signal) -> None:
     """Sends what waited while the broker was down as soon as a worker is up (``worker_ready``)."""
     try:

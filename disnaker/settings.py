@@ -182,6 +182,8 @@ OUTBOX_RELAY_SECONDS = env.float("OUTBOX_RELAY_SECONDS", default=30)
 # A message sent but not run after this many minutes is sent again (a Redis restarted without its
 # queue); longer than the longest task (CELERY_TASK_TIME_LIMIT), since a copy waits for a running one.
 OUTBOX_RESEND_MINUTES = env.int("OUTBOX_RESEND_MINUTES", default=35)
+# Messages done are kept this many days (to look into in the admin), then removed by a daily beat.
+OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=30)
 
 CELERY_BEAT_SCHEDULE = {
     "disnaker.outbox_relay": {"task": "disnaker.outbox_relay", "schedule": OUTBOX_RELAY_SECONDS},
@@ -227,6 +229,7 @@ CELERY_BEAT_SCHEDULE = {
     # Read-audit rows past READ_AUDIT_RETENTION_DAYS are removed once a day.
     "disnaker.read_audit_purge": {"task": "disnaker.read_audit_purge", "schedule": crontab(hour=3, minute=0)},
     # Claimed form keys older than any key still accepted are removed once a day.
+    "disnaker.outbox_purge": {"task": "disnaker.outbox_purge", "schedule": crontab(hour=3, minute=20)},
     "disnaker.submission_keys_purge": {
         "task": "disnaker.submission_keys_purge",
         "schedule": crontab(hour=3, minute=10),

@@ -103,6 +103,14 @@ def outbox_relay() -> int:
     return outbox.relay()
 
 
+@shared_task(name="disnaker.outbox_purge", time_limit=120, soft_time_limit=100)
+def outbox_purge() -> int:
+    """Removes outbox messages done more than OUTBOX_KEEP_DAYS ago; safe to run twice."""
+    from . import outbox
+
+    return outbox.purge_done()
+
+
 @shared_task(name="disnaker.submission_keys_purge", time_limit=300, soft_time_limit=240)
 def submission_keys_purge() -> int:
     """Removes claimed form keys past SUBMISSION_KEY_MAX_AGE_DAYS; safe to run twice."""

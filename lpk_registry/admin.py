@@ -32,6 +32,7 @@ from disnaker.admin_site import (
     HistoryAdmin,
     IdsCheckedAutocompleteMixin,
     QueueStatusFilter,
+    ReadOnlyAdminMixin,
     YearFilter,
     related_count,
 )
@@ -901,7 +902,7 @@ class SentAtFilter(admin.DateFieldListFilter):
 
 
 @admin.register(ReminderSent)
-class ReminderSentAdmin(DisnakerModelAdmin):
+class ReminderSentAdmin(ReadOnlyAdminMixin, DisnakerModelAdmin):
     """What the daily reminder job sent, and above the list what it will send next."""
 
     list_display = ("sent", "reminder_kind", "reminder_key")
@@ -923,15 +924,6 @@ class ReminderSentAdmin(DisnakerModelAdmin):
     @admin.display(description=_("reminder"))
     def reminder_kind(self, obj):
         return REMINDER_KINDS.get(obj.key.split(":", 1)[0], "—")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     # A national database has thousands of reminders due at once (every LPK late with a report):
     # the table shows the first ones and how many more there are. Working them out takes a while

@@ -129,3 +129,25 @@ def test_a_message_sent_long_ago_and_never_run_is_sent_again(eager, mailoutbox):
     assert (message.state, message.attempts) == (DONE, 2)
     assert len(mailoutbox) == 1
     assert set(OutboxMessage.objects.exclude(pk=message.pk).values_list("state", flat=True)) == {SENT}
+
+
+@pytest.mark.django_db
+def test_messages_done_long_ago_are_purged_and_the_rest_kept(settings):
+    settings.OUTBOX_KEEP_DAYS = 30
+    now = timezone.now()
+    old_done = OutboxMessage.objects.create(
+        task="disnaker.health", state=DONE, done_at=now - datetime.timedelta(days=31)
+    )
+    recent_done = OutboxMessage.objects.create(
+        task="disnaker.health", state=DONE, done_at=now - datetime.timedelta(days=29)
+    )
+    old_pending = OutboxMessage.objects.create(task="disnaker.health", created_at=now - datetime.timedelta(days=90))
+    old_sent = OutboxMessage.objects.create(
+        task="disnaker.health", state=SENT, sent_at=now - datetime.timedelta(days=90)
+    )
+
+    assert outbox.purge_done(now=now) == 1
+    assert outbox.purge_done(now=now) == 0
+    assert set(OutboxMessage.objects.values_list("pk", flat=True)) == {recent_done.pk, old_pending.pk, old_sent.pk}
+    assert not OutboxMessage.objects.filter(pk=old_done.pk).exists()
+    assert settings.CELERY_BEAT_SCHEDULE["disnaker.outbox_purge"]["task"] == "disnaker.outbox_purge"
