@@ -3,6 +3,7 @@
 import datetime
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from disnaker.models import Person
@@ -50,11 +51,17 @@ def eligibility_errors(*, person: Person, batch: Batch, today: datetime.date) ->
 
 
 def _check_other_registrations(*, person, batch, add) -> None:
-    if Registration.objects.filter(person=person, batch=batch).exists():
+    # One read: this batch's registration (any status) and the active ones that overlap it.
+    overlaps = Q(
+        status__in=ACTIVE_STATUSES, batch__start_date__lte=batch.end_date, batch__end_date__gte=batch.start_date
+    )
+    found = list(
+        Registration.objects.filter(Q(batch=batch) | overlaps, person=person).select_related("batch").order_by("pk")
+    )
+    if any(registration.batch_id == batch.pk for registration in found):
         add(None, _("You are already registered for this batch."))
         return
-    mine = Registration.objects.filter(person=person, status__in=ACTIVE_STATUSES).select_related("batch")
-    overlapping = mine.filter(batch__start_date__lte=batch.end_date, batch__end_date__gte=batch.start_date).first()
+    overlapping = found[0] if found else None
     if overlapping:
         add(
             None,

@@ -138,13 +138,18 @@ def registration_create(
     diploma_document=None,
     actor=None,
     now: datetime.datetime | None = None,
+    eligibility_checked: bool = False,
 ) -> Registration:
     """Registers a person; a first-come batch decides the seat at once, others wait for selection.
 
     The eligibility reads and the uploads happen first, without the batch lock; only the decision
-    and the insert hold it. A refused registration leaves no file behind.
+    and the insert hold it. A refused registration leaves no file behind. ``eligibility_checked``:
+    the caller has just read ``eligibility_errors`` for this person and batch and found none (the
+    registration form does, to show the problems), so they are not read twice; the batch's dates are
+    still read again under the lock, and the unique constraint refuses a second registration.
     """
-    check_eligible(person=person, batch=batch, today=timezone.localdate(now) if now else timezone.localdate())
+    if not eligibility_checked:
+        check_eligible(person=person, batch=batch, today=timezone.localdate(now) if now else timezone.localdate())
     registration = Registration(person=person, batch_id=batch.pk, channel=channel, created_by=actor)
     stored = _store_documents(registration, {"ktp_document": ktp_document, "diploma_document": diploma_document})
     try:
