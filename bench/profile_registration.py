@@ -135,7 +135,7 @@ def main() -> int:
     print(summary("POST refused", refused_ms))
     for label, profile in (("GET", get_profile), ("POST", post_profile)) if args.profile else ():
         out = io.StringIO()
-        stats = pstats.Stats(profile, stream=out).strip_dirs()
+        stats = pstats.Stats(profile, stream=out)
         stats.sort_stats("cumulative").print_stats(args.profile)
         stats.sort_stats("tottime").print_stats(args.profile)
         print(f"\n===== {label} (CPU seconds) =====\n{out.getvalue()}")

@@ -51,22 +51,21 @@ def eligibility_errors(*, person: Person, batch: Batch, today: datetime.date) ->
 
 
 def _check_other_registrations(*, person, batch, add) -> None:
-    # One read: this batch's registration (any status) and the active ones that overlap it.
+    # One read: the batches of this batch's registration (any status) and of the active ones that overlap it.
     overlaps = Q(
         status__in=ACTIVE_STATUSES, batch__start_date__lte=batch.end_date, batch__end_date__gte=batch.start_date
     )
-    found = list(
-        Registration.objects.filter(Q(batch=batch) | overlaps, person=person).select_related("batch").order_by("pk")
+    batch_ids = list(
+        Registration.objects.filter(Q(batch=batch) | overlaps, person=person)
+        .order_by("pk")
+        .values_list("batch_id", flat=True)
     )
-    if any(registration.batch_id == batch.pk for registration in found):
+    if batch.pk in batch_ids:
         add(None, _("You are already registered for this batch."))
         return
-    overlapping = found[0] if found else None
-    if overlapping:
-        add(
-            None,
-            _("You are already registered for %(batch)s, which runs at the same time.") % {"batch": overlapping.batch},
-        )
+    if batch_ids:
+        overlapping = Batch.objects.select_related("programme").get(pk=batch_ids[0])
+        add(None, _("You are already registered for %(batch)s, which runs at the same time.") % {"batch": overlapping})
 
 
 def check_eligible(*, person: Person, batch: Batch, today: datetime.date) -> None:
