@@ -11,7 +11,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -53,8 +53,12 @@ def _reserve_count(batch: Batch) -> int:
     return batch.registrations.filter(status=RegistrationStatus.RESERVE).count()
 
 
-def _next_reserve_rank(batch: Batch) -> int:
-    return (batch.registrations.aggregate(m=Max("reserve_rank"))["m"] or 0) + 1
+def _reserve_count_and_next_rank(batch: Batch) -> tuple[int, int]:
+    """The reserves waiting and the rank the next one gets, in one read (it runs under the batch lock)."""
+    figures = batch.registrations.aggregate(
+        n=Count("pk", filter=Q(status=RegistrationStatus.RESERVE)), m=Max("reserve_rank")
+    )
+    return figures["n"], (figures["m"] or 0) + 1
 
 
 def _take_seat(registration: Registration, batch: Batch, now: datetime.datetime) -> None:
@@ -76,9 +80,10 @@ def _place(registration: Registration, batch: Batch, now: datetime.datetime) -> 
     if batch.seats_taken < batch.quota:
         _take_seat(registration, batch, now)
         return True
-    if _reserve_count(batch) < batch.reserve_seats:
+    reserves, next_rank = _reserve_count_and_next_rank(batch)
+    if reserves < batch.reserve_seats:
         registration.status = RegistrationStatus.RESERVE
-        registration.reserve_rank = _next_reserve_rank(batch)
+        registration.reserve_rank = next_rank
         registration.decided_at = now
         return True
     return False
