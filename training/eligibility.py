@@ -3,6 +3,7 @@
 import datetime
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from disnaker.models import Person
@@ -50,16 +51,21 @@ def eligibility_errors(*, person: Person, batch: Batch, today: datetime.date) ->
 
 
 def _check_other_registrations(*, person, batch, add) -> None:
-    if Registration.objects.filter(person=person, batch=batch).exists():
+    # One read: the batches of this batch's registration (any status) and of the active ones that overlap it.
+    overlaps = Q(
+        status__in=ACTIVE_STATUSES, batch__start_date__lte=batch.end_date, batch__end_date__gte=batch.start_date
+    )
+    batch_ids = list(
+        Registration.objects.filter(Q(batch=batch) | overlaps, person=person)
+        .order_by("pk")
+        .values_list("batch_id", flat=True)
+    )
+    if batch.pk in batch_ids:
         add(None, _("You are already registered for this batch."))
         return
-    mine = Registration.objects.filter(person=person, status__in=ACTIVE_STATUSES).select_related("batch")
-    overlapping = mine.filter(batch__start_date__lte=batch.end_date, batch__end_date__gte=batch.start_date).first()
-    if overlapping:
-        add(
-            None,
-            _("You are already registered for %(batch)s, which runs at the same time.") % {"batch": overlapping.batch},
-        )
+    if batch_ids:
+        overlapping = Batch.objects.select_related("programme").get(pk=batch_ids[0])
+        add(None, _("You are already registered for %(batch)s, which runs at the same time.") % {"batch": overlapping})
 
 
 def check_eligible(*, person: Person, batch: Batch, today: datetime.date) -> None:

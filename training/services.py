@@ -11,7 +11,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -53,8 +53,12 @@ def _reserve_count(batch: Batch) -> int:
     return batch.registrations.filter(status=RegistrationStatus.RESERVE).count()
 
 
-def _next_reserve_rank(batch: Batch) -> int:
-    return (batch.registrations.aggregate(m=Max("reserve_rank"))["m"] or 0) + 1
+def _reserve_count_and_next_rank(batch: Batch) -> tuple[int, int]:
+    """The reserves waiting and the rank the next one gets, in one read (it runs under the batch lock)."""
+    figures = batch.registrations.aggregate(
+        n=Count("pk", filter=Q(status=RegistrationStatus.RESERVE)), m=Max("reserve_rank")
+    )
+    return figures["n"], (figures["m"] or 0) + 1
 
 
 def _take_seat(registration: Registration, batch: Batch, now: datetime.datetime) -> None:
@@ -76,9 +80,10 @@ def _place(registration: Registration, batch: Batch, now: datetime.datetime) -> 
     if batch.seats_taken < batch.quota:
         _take_seat(registration, batch, now)
         return True
-    if _reserve_count(batch) < batch.reserve_seats:
+    reserves, next_rank = _reserve_count_and_next_rank(batch)
+    if reserves < batch.reserve_seats:
         registration.status = RegistrationStatus.RESERVE
-        registration.reserve_rank = _next_reserve_rank(batch)
+        registration.reserve_rank = next_rank
         registration.decided_at = now
         return True
     return False
@@ -138,13 +143,18 @@ def registration_create(
     diploma_document=None,
     actor=None,
     now: datetime.datetime | None = None,
+    eligibility_checked: bool = False,
 ) -> Registration:
     """Registers a person; a first-come batch decides the seat at once, others wait for selection.
 
     The eligibility reads and the uploads happen first, without the batch lock; only the decision
-    and the insert hold it. A refused registration leaves no file behind.
+    and the insert hold it. A refused registration leaves no file behind. ``eligibility_checked``:
+    the caller has just read ``eligibility_errors`` for this person and batch and found none (the
+    registration form does, to show the problems), so they are not read twice; the batch's dates are
+    still read again under the lock, and the unique constraint refuses a second registration.
     """
-    check_eligible(person=person, batch=batch, today=timezone.localdate(now) if now else timezone.localdate())
+    if not eligibility_checked:
+        check_eligible(person=person, batch=batch, today=timezone.localdate(now) if now else timezone.localdate())
     registration = Registration(person=person, batch_id=batch.pk, channel=channel, created_by=actor)
     stored = _store_documents(registration, {"ktp_document": ktp_document, "diploma_document": diploma_document})
     try:

@@ -124,6 +124,7 @@ def register(request, pk):
                 join_reserve=form.cleaned_data["join_reserve"],
                 ktp_document=form.cleaned_data["ktp_document"],
                 diploma_document=form.cleaned_data["diploma_document"],
+                eligibility_checked=True,  # ``problems`` above is empty
             )
         except ValidationError as error:
             form.add_service_error(error)

@@ -45,6 +45,9 @@ def broker_down(monkeypatch):
 
     monkeypatch.setitem(app.conf, "task_always_eager", False)
     monkeypatch.setitem(app.conf, "broker_url", f"redis://127.0.0.1:{free_port()}/0")
+    # The connection and producer pools were made for the former broker: new ones for this one.
+    monkeypatch.setattr(app, "_pool", None)
+    monkeypatch.setattr(app.amqp, "_producer_pool", None)
 
 
 @pytest.fixture

@@ -144,6 +144,19 @@ class TestRegisterForm:
         assert "Pendaftaran Anda sudah kami terima" in page
         assert "Tunggu hasil seleksi" in page
 
+    def test_a_registering_post_reads_the_eligibility_once(self, seeker_client, seeker, private_files, uploads):
+        batch = BatchFactory()
+        with CaptureQueriesContext(connection) as queries:
+            response = submit(seeker_client, _register_url(batch), uploads.documents())
+        assert response.status_code == 302
+        own_registrations = [
+            query["sql"]
+            for query in queries.captured_queries
+            if query["sql"].startswith("SELECT") and 'FROM "training_registration"' in query["sql"]
+            and '"training_registration"."person_id" =' in query["sql"]
+        ]  # fmt: skip
+        assert len(own_registrations) == 1, own_registrations
+
     def test_a_photo_named_pdf_is_accepted_and_stored_by_its_real_type(
         self, seeker_client, seeker, private_files, uploads
     ):

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from disnaker.models import EducationLevel
 from tests.factories import BatchFactory, PersonFactory, RegistrationFactory, make_nik
@@ -68,6 +68,22 @@ class TestEligibility:
             end_date=first.end_date + datetime.timedelta(days=20),
         )
         assert eligibility_errors(person=person, batch=later, today=TODAY) == {}
+
+    def test_the_other_registrations_are_read_in_one_query_and_told_apart(self, django_assert_num_queries):
+        first = BatchFactory(code="LAS-2026-01")
+        second = BatchFactory(start_date=first.start_date + datetime.timedelta(days=3), end_date=first.end_date)
+        person = _person(datetime.date(2000, 1, 1))
+        RegistrationFactory(person=person, batch=second, status="withdrawn")  # no longer active: no overlap
+        with translation.override("en"), django_assert_num_queries(1):
+            assert eligibility_errors(person=person, batch=first, today=TODAY) == {}
+        with translation.override("en"), django_assert_num_queries(1):
+            errors = eligibility_errors(person=person, batch=second, today=TODAY)  # withdrawn: still this batch's
+        assert errors == {None: ["You are already registered for this batch."]}
+        RegistrationFactory(person=person, batch=first)
+        third = BatchFactory(start_date=first.start_date, end_date=first.end_date)
+        with translation.override("en"), django_assert_num_queries(2):  # the overlapping batch, to name it
+            errors = eligibility_errors(person=person, batch=third, today=TODAY)
+        assert errors == {None: [f"You are already registered for {first}, which runs at the same time."]}
 
 
 class TestSelection:
