@@ -1,6 +1,7 @@
 """Registering for a batch and following one's own registrations, as a job seeker does."""
 
 import datetime
+import re
 import threading
 from urllib.parse import quote
 
@@ -403,7 +404,9 @@ class TestDoubleSubmit:
         for thread in threads:
             thread.join(timeout=60)
         assert sorted(status for status, _ in results) == [200, 302]
-        assert "Anda sudah terdaftar di angkatan ini." in next(html for status, html in results if status == 200)
+        refused = next(html for status, html in results if status == 200)
+        told = re.findall(r"<li[^>]*>\s*([^<]+?)\s*</li>", refused)
+        assert "Anda sudah terdaftar di angkatan ini." in refused, told
         assert Registration.objects.filter(person=seeker.person).count() == 1
         batch.refresh_from_db()
         assert batch.seats_taken == 1
