@@ -152,24 +152,26 @@ def shot(request, page):
     return Shots(directory, page)
 
 
-@pytest.fixture
-def staff_page(browser, live_server):
-    """``staff_page(user)``: a wide page in a browser context of its own, with ``user`` (a staff member of a
-    role, from ``staff_user``) logged in to the admin, with their authenticator's code where their role
-    needs it; close it with ``page.context.close()``."""
+def admin_logged_in(browser, user, server, **context):
+    """A wide page in a browser context of its own with ``user`` (a staff member of a role, from
+    ``staff_user``) logged in to the admin of ``server`` (anything with a ``url``), with their
+    authenticator's code where their role needs it; close it with ``page.context.close()``."""
     from disnaker.second_factor import needs_second_factor
 
-    def open_logged_in(user):
-        if needs_second_factor(user):
-            authenticator(user)
-        page = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
-        page.goto(live_server.url + reverse("admin:login"))
-        page.fill("#id_username", user.username)
-        page.fill("#id_password", "rahasia-123")
-        page.locator("input[type=submit]").click()
-        if needs_second_factor(user):
-            pass_second_factor(page, user, live_server)
-        page.wait_for_url(live_server.url + reverse("admin:index"))
-        return page
+    if needs_second_factor(user):
+        authenticator(user)
+    page = browser.new_context(viewport={"width": 1400, "height": 900}, **context).new_page()
+    page.goto(server.url + reverse("admin:login"))
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", "rahasia-123")
+    page.locator("input[type=submit]").click()
+    if needs_second_factor(user):
+        pass_second_factor(page, user, server)
+    page.wait_for_url(server.url + reverse("admin:index"))
+    return page
 
-    return open_logged_in
+
+@pytest.fixture
+def staff_page(browser, live_server):
+    """``staff_page(user)``: ``admin_logged_in`` on the test's live server."""
+    return lambda user: admin_logged_in(browser, user, live_server)

@@ -22,11 +22,11 @@ from disnaker.models import Summary
 from disnaker.periods import Period
 from disnaker.roles import HEAD_OF_OFFICE, TRAINING_OFFICER
 from tests import clock
-from tests.conftest import PROJECT_DIR, _database_url, authenticator, free_port, start_worker, stop_worker
+from tests.conftest import PROJECT_DIR, _database_url, free_port, start_worker, stop_worker
 from tests.factories import BatchFactory, PersonFactory, job_seeker
 from training.models import ParticipantCertificate, Registration
 
-from .conftest import pass_second_factor
+from .conftest import admin_logged_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -107,21 +107,9 @@ def hosts(postgres, redis_url, object_store, tmp_path, tmp_path_factory, page):
 
 
 def _staff_logged_in(browser, user, host: Host):
-    """A staff member logged in to the admin of ``host``, with their authenticator's code where their role
-    needs it."""
-    from disnaker.second_factor import needs_second_factor
-
-    if needs_second_factor(user):
-        authenticator(user)
-    page = browser.new_context(viewport={"width": 1400, "height": 900}, locale="id-ID").new_page()
+    """A staff member logged in to the admin of ``host``."""
+    page = admin_logged_in(browser, user, host, locale="id-ID")
     page.set_default_timeout(20_000)
-    page.goto(host.url + reverse("admin:login"))
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", "rahasia-123")
-    page.locator("input[type=submit]").click()
-    if needs_second_factor(user):
-        pass_second_factor(page, user, host)
-    page.wait_for_url(host.url + reverse("admin:index"))
     return page
 
 
