@@ -1,11 +1,13 @@
 """The registration-opening crowd: 1,000 job seekers load and post the real registration form at once.
 
     .venv/bin/python bench/crowd.py [--scenario one|batches|programmes] [--seekers 1000] [--connections 32]
-        [--seats 20] [--reserves 200] [--workers 2] [--threads 4] [--port 0]
+        [--seats 20] [--reserves 200] [--workers 3] [--threads 1] [--port 0]
         [--database-url postgres://postgres@127.0.0.1:5432/disnaker_national] [--redis-url redis://127.0.0.1:6379/7]
 
-Against gunicorn started as bench/load.py starts it (the production settings, gthread workers, a
-free port), on the national database. For each scenario it creates first-come batches of
+Against gunicorn started as bench/load.py starts it (the production settings, a free port), by
+default as the Dockerfile runs it: three sync workers, each answering one request at a time, so that
+each request goes to a worker that is free (``--threads`` above 1: gthread workers, each keeping the
+connections it accepted), on the national database. For each scenario it creates first-come batches of
 ``--seats`` seats and ``--reserves`` reserve places on the national data's programmes, and as many
 distinct job seekers (accounts of real people of the database, made on the first run and kept,
 named ``bench-crowd-…@example.org``, logged in up front) as ``--seekers``:
@@ -537,8 +539,8 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--seats", type=int, default=20)
     parser.add_argument("--reserves", type=int, default=200)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (the Dockerfile's 3)")
+    parser.add_argument("--threads", type=int, default=1, help="threads per worker; 1: sync workers")
     parser.add_argument("--port", type=int, default=0, help="gunicorn's port (default: a free one)")
     parser.add_argument("--ceiling-seconds", type=int, default=10)
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL") or DEFAULT_DATABASE)

@@ -218,11 +218,13 @@ def free_port() -> int:
 
 
 def start_server(args, env: dict) -> subprocess.Popen:
-    """gunicorn on ``args.port`` (a free one, stored back into ``args``, when it is 0)."""
+    """gunicorn on ``args.port`` (a free one, stored back into ``args``, when it is 0): gthread workers, or sync
+    workers (as the Dockerfile runs them) when ``args.threads`` is 1."""
     args.port = args.port or free_port()
     command = [
         PYTHON, "-m", "gunicorn", "disnaker.wsgi", "-b", f"127.0.0.1:{args.port}", "-w", str(args.workers),
-        "-k", "gthread", "--threads", str(args.threads), "--timeout", "60", "--log-level", "warning",
+        "-k", "gthread" if args.threads > 1 else "sync", "--threads", str(args.threads), "--timeout", "60",
+        "--log-level", "warning",
     ]  # fmt: skip
     server = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
     deadline = time.monotonic() + 60

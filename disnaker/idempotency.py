@@ -16,7 +16,7 @@ import secrets
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.http.response import HttpResponseRedirectBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -53,13 +53,18 @@ def _replayed(request, claim: SubmissionKey):
     return redirect(claim.result_url)
 
 
-def _claim(*, key: str, request) -> SubmissionKey | None:
-    """Inserts the key's row, waiting for an identical post in flight; None when another holds it."""
-    try:
-        with transaction.atomic():
-            return SubmissionKey.objects.create(key=key, user=request.user, path=request.path)
-    except IntegrityError:
-        return None
+def _claim(*, key: str, request) -> int | None:
+    """Inserts the key's row, waiting for an identical post in flight; its id, or None when another holds
+    it. (``ON CONFLICT DO NOTHING``: a taken key needs no savepoint to be rolled back to.)"""
+    table = connection.ops.quote_name(SubmissionKey._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (key, user_id, path, result_url, created_at) VALUES (%s, %s, %s, '', %s) "
+            "ON CONFLICT (key) DO NOTHING RETURNING id",
+            [key, request.user.pk, request.path, connection.ops.adapt_datetimefield_value(timezone.now())],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def submitted_once(view):
@@ -80,8 +85,7 @@ def submitted_once(view):
             if claim is not None:
                 response = view(request, *args, **kwargs)
                 if isinstance(response, HttpResponseRedirectBase):
-                    claim.result_url = response.url
-                    claim.save(update_fields=["result_url"])
+                    SubmissionKey.objects.filter(pk=claim).update(result_url=response.url)
                 else:
                     transaction.set_rollback(True)  # the form is shown again: the key stays usable
                 return response

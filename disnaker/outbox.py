@@ -8,7 +8,8 @@ answers, and again a message still not done ``OUTBOX_RESEND_MINUTES`` after it w
 a broker (``make run``, most tests) the task runs eagerly right after the commit.
 
 Each message runs once: the relay locks the rows it sends (``skip_locked``, so two relays never
-send the same row) and marks them sent in that transaction, with the message's id as the Celery
+send the same row) and marks them sent in that transaction (the send right after the commit claims
+its fresh row with one UPDATE that matches only a pending row), with the message's id as the Celery
 task id. ``OnceTask``, the base of every task, runs a message only while it is not done, holding a
 lock on its id: a message published twice (a relay that died before its commit, a redelivery after
 a worker was lost) finds it done and is skipped, so no second mail or PDF is made.
@@ -22,7 +23,7 @@ import uuid
 from celery import current_app
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -43,8 +44,39 @@ def send(task, *args, **kwargs):
     from .models import OutboxMessage
 
     message = OutboxMessage.objects.create(task=task.name, args=list(args), kwargs=kwargs)
-    transaction.on_commit(lambda: relay(ids=[message.pk]))
+    transaction.on_commit(lambda: _send_committed(message))
     return message
+
+
+def _send_committed(message) -> None:
+    """Right after the commit that recorded ``message``: claims it with one UPDATE, which a relay
+    holding or having sent the row makes match nothing, and publishes it (one quick try)."""
+    from .models import OutboxMessage
+
+    if current_app.conf.task_always_eager:
+        relay(ids=[message.pk])  # run now, in the relay's transaction, as every eager task is
+        return
+    message.state, message.sent_at, message.attempts = message.State.SENT, timezone.now(), message.attempts + 1
+    claimed = OutboxMessage.objects.filter(pk=message.pk, state=OutboxMessage.State.PENDING).update(
+        state=message.state, sent_at=message.sent_at, attempts=F("attempts") + 1
+    )
+    if not claimed:
+        return
+    try:
+        with _producer() as producer:
+            _apply(message, producer=producer)
+    except BROKER_DOWN as error:
+        _keep_pending(message, error)
+
+
+@contextlib.contextmanager
+def _producer():
+    """A producer of the app's pool, its connection checked with one quick try: its connection (and the
+    queue it declared once) serves the next request too, and a broker that is down does not hold the
+    request that committed."""
+    with current_app.producer_pool.acquire(block=True) as producer:
+        producer.connection.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=CONNECT_SECONDS)
+        yield producer
 
 
 def pending(task, *leading_args):
@@ -75,13 +107,7 @@ def relay(*, ids=None, limit: int = RELAY_BATCH) -> int:
         if current_app.conf.task_always_eager:
             return _publish_all(messages, producer=None)
         try:
-            # A producer of the app's pool: its connection (and the queue it declared once) serves the
-            # next request too, instead of a new connection and a queue declaration per commit.
-            with current_app.producer_pool.acquire(block=True) as producer:
-                # One quick try: a broker that is down must not hold the request that committed.
-                producer.connection.ensure_connection(
-                    max_retries=1, interval_start=0, interval_step=0, timeout=CONNECT_SECONDS
-                )
+            with _producer() as producer:
                 return _publish_all(messages, producer=producer)
         except BROKER_DOWN as error:
             messages[0].attempts += 1
@@ -113,22 +139,21 @@ def _publish(message, *, producer) -> bool:
     # Marked sent before it is published: a task run eagerly marks it done, and must not be undone.
     message.state, message.sent_at, message.attempts = message.State.SENT, timezone.now(), message.attempts + 1
     message.save(update_fields=["state", "sent_at", "attempts"])
-    task = current_app.tasks[message.task]
     try:
-        # No result is awaited (none is kept): the result backend is not consulted, so a Redis that is
-        # down fails the publish at once instead of retrying to subscribe for the result.
-        task.apply_async(
-            args=message.args,
-            kwargs=message.kwargs,
-            task_id=str(message.pk),
-            retry=False,
-            ignore_result=True,
-            producer=producer,
-        )
+        _apply(message, producer=producer)
     except BROKER_DOWN as error:
         _keep_pending(message, error)
         return False
     return True
+
+
+def _apply(message, *, producer) -> None:
+    # No result is awaited (none is kept): the result backend is not consulted, so a Redis that is
+    # down fails the publish at once instead of retrying to subscribe for the result.
+    current_app.tasks[message.task].apply_async(
+        args=message.args, kwargs=message.kwargs, task_id=str(message.pk), retry=False, ignore_result=True,
+        producer=producer,
+    )  # fmt: skip
 
 
 def _keep_pending(message, error: Exception) -> None:
