@@ -74,8 +74,16 @@ def _counts(items: list[WorkItem], today: datetime.date) -> dict[str, int]:
 
 
 def forget_counts(**_signal) -> None:
-    """Drops the cached counts once the current transaction commits (a signal receiver)."""
-    transaction.on_commit(lambda: cache.delete(counts_key(timezone.localdate())))
+    """Drops the cached counts once the current transaction commits (a signal receiver); once per
+    transaction, however many of its rows were saved."""
+    connection = transaction.get_connection()
+    if any(callback is _forget_counts_now for _savepoints, callback, _robust in connection.run_on_commit):
+        return
+    transaction.on_commit(_forget_counts_now)
+
+
+def _forget_counts_now() -> None:
+    cache.delete(counts_key(timezone.localdate()))
 
 
 def queue_models() -> set[type]:

@@ -7,6 +7,7 @@ is read with the batch but not locked: the batches of one programme never wait f
 Work that need not be serialised (eligibility reads, storing the uploads) runs before the lock.
 """
 
+import copy
 import datetime
 
 from django.core.exceptions import ValidationError
@@ -41,6 +42,23 @@ from .models import (
 def _lock_batch(batch_id: int) -> Batch:
     # A plain FOR UPDATE would lock the joined programme row too, queueing every batch of the programme.
     return Batch.objects.select_for_update(of=("self",)).select_related("programme").get(pk=batch_id)
+
+
+# What the seat decision reads under the lock: the registration window, the status and the places.
+_DECISION_FIELDS = (
+    "status", "registration_opens", "registration_closes", "selection_method", "quota", "seats_taken",
+    "reserve_seats", "confirm_days",
+)  # fmt: skip
+
+
+def _lock_batch_for_decision(batch: Batch) -> Batch:
+    """Locks the batch row; a copy of ``batch`` (as the caller loaded it, with its programme) with only
+    what the decision needs read again under the lock."""
+    values = Batch.objects.select_for_update().filter(pk=batch.pk).values(*_DECISION_FIELDS).get()
+    locked = copy.copy(batch)
+    for name, value in values.items():
+        setattr(locked, name, value)
+    return locked
 
 
 def _notify(registration: Registration) -> None:
@@ -159,15 +177,17 @@ def registration_create(
     stored = _store_documents(registration, {"ktp_document": ktp_document, "diploma_document": diploma_document})
     try:
         with transaction.atomic():
-            _decide_registration(registration, join_reserve=join_reserve, now=now)
+            _decide_registration(registration, batch, join_reserve=join_reserve, now=now)
     except BaseException:
         _delete_files(stored)
         raise
     return registration
 
 
-def _decide_registration(registration: Registration, *, join_reserve: bool, now: datetime.datetime | None) -> None:
-    batch = _lock_batch(registration.batch_id)
+def _decide_registration(
+    registration: Registration, batch: Batch, *, join_reserve: bool, now: datetime.datetime | None
+) -> None:
+    batch = _lock_batch_for_decision(batch)
     now = now or timezone.now()  # read after the lock, so decision times follow the decision order
     if not batch.is_registration_open(timezone.localdate(now)):
         # Closed or withdrawn since the eligibility check: the same errors, read again under the lock.
