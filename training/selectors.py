@@ -32,11 +32,11 @@ def open_batches(*, today: datetime.date | None = None) -> QuerySet[Batch]:
     )
 
 
-def public_batch(*, pk: int) -> Batch:
-    """A batch anyone may look at; drafts and cancelled batches answer 404."""
-    batches = Batch.objects.filter(status__in=PUBLIC_BATCH_STATUSES).select_related(
-        "programme__vocation", "programme__min_education"
-    )
+def public_batch(*, pk: int, with_vocation: bool = True) -> Batch:
+    """A batch anyone may look at; drafts and cancelled batches answer 404. With its programme and the
+    programme's minimum education (the eligibility reads it), and its vocation unless the page shows none."""
+    related = ("programme__min_education", "programme__vocation") if with_vocation else ("programme__min_education",)
+    batches = Batch.objects.filter(status__in=PUBLIC_BATCH_STATUSES).select_related(*related)
     return get_object_or_404(batches, pk=pk)
 
 

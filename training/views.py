@@ -109,7 +109,7 @@ def _batch_full_problem(batch, offer_reserve: bool) -> list[dict]:
 @require_http_methods(["GET", "POST"])
 @submitted_once
 def register(request, pk):
-    batch = selectors.public_batch(pk=pk)
+    batch = selectors.public_batch(pk=pk, with_vocation=False)
     person = person_of(request.user)
     offer_reserve = selectors.offers_reserve(batch)  # counts the reserves once the seats are gone
     problems = _eligibility_problems(person, batch) or _batch_full_problem(batch, offer_reserve)
