@@ -151,3 +151,37 @@ def test_messages_done_long_ago_are_purged_and_the_rest_kept(settings):
     assert set(OutboxMessage.objects.values_list("pk", flat=True)) == {recent_done.pk, old_pending.pk, old_sent.pk}
     assert not OutboxMessage.objects.filter(pk=old_done.pk).exists()
     assert settings.CELERY_BEAT_SCHEDULE["disnaker.outbox_purge"]["task"] == "disnaker.outbox_purge"
+
+
+def _queued_task_ids() -> list[str]:
+    """The ids of the task messages waiting in the broker's default queue (Redis)."""
+    import json
+
+    with app.connection_for_read() as connection:
+        client = connection.default_channel.client
+        return [json.loads(body)["headers"]["id"] for body in client.lrange(app.conf.task_default_queue, 0, -1)]
+
+
+@pytest.mark.services
+@pytest.mark.django_db
+def test_after_the_commit_a_message_is_published_once_unless_a_relay_took_it(
+    redis_url, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setitem(app.conf, "task_always_eager", False)
+    app.control.purge()
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            sent = outbox.send(health)
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            taken = outbox.send(health)
+        OutboxMessage.objects.filter(pk=taken.pk).update(state=SENT, attempts=1)  # a relay sent it first
+        for callback in callbacks:
+            callback()
+        queued = _queued_task_ids()
+    finally:
+        app.control.purge()  # no worker here: nothing is left in the queue for a later test's worker
+    assert queued == [str(sent.pk)]
+    sent.refresh_from_db()
+    taken.refresh_from_db()
+    assert (sent.state, sent.attempts, sent.sent_at is not None) == (SENT, 1, True)
+    assert (taken.state, taken.attempts) == (SENT, 1)
