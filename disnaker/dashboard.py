@@ -75,9 +75,10 @@ def _counts(items: list[WorkItem], today: datetime.date) -> dict[str, int]:
 
 def forget_counts(**_signal) -> None:
     """Drops the cached counts once the current transaction commits (a signal receiver); once per
-    transaction, however many of its rows were saved."""
+    atomic block, however many of its rows were saved."""
     connection = transaction.get_connection()
-    if any(callback is _forget_counts_now for _savepoints, callback, _robust in connection.run_on_commit):
+    block = set(connection.savepoint_ids)
+    if any(callback is _forget_counts_now and ids == block for ids, callback, _robust in connection.run_on_commit):
         return
     transaction.on_commit(_forget_counts_now)
 

@@ -35,10 +35,11 @@ def test_a_counter_is_incremented_only_when_it_exists(redis_cache):
 
 
 @pytest.mark.django_db
-def test_the_dashboard_counts_are_forgotten_once_per_transaction(django_capture_on_commit_callbacks):
+def test_the_dashboard_counts_are_forgotten_once_per_atomic_block(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
         dashboard.forget_counts()
         dashboard.forget_counts()
-        with transaction.atomic():
+        with transaction.atomic():  # a savepoint: its own, in case the block is rolled back alone
             dashboard.forget_counts()
-    assert len(callbacks) == 1
+            dashboard.forget_counts()
+    assert len(callbacks) == 2
